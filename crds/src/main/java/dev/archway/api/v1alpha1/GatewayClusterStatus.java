@@ -1,0 +1,79 @@
+package dev.archway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a gateway fleet. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GatewayClusterStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Conditions: Ready (every desired pod is ready), Progressing (a rollout is under way).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Pods of the gateway Deployment.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Pods that pass their readiness probe.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Content-hash version of the rendered routing config.")
+  private String configVersion;
+
+  @JsonPropertyDescription("Name of the ConfigMap that holds the rendered routing config.")
+  private String configMapName;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public String getConfigVersion() {
+    return configVersion;
+  }
+
+  public void setConfigVersion(String configVersion) {
+    this.configVersion = configVersion;
+  }
+
+  public String getConfigMapName() {
+    return configMapName;
+  }
+
+  public void setConfigMapName(String configMapName) {
+    this.configMapName = configMapName;
+  }
+}
