@@ -41,8 +41,4 @@ public class ArchwayRoute extends CustomResource<RouteSpec, RouteStatus> impleme
     return new RouteSpec();
   }
 
-  @Override
-  protected RouteStatus initStatus() {
-    return new RouteStatus();
-  }
 }

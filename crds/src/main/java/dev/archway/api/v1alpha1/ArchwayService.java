@@ -34,8 +34,4 @@ public class ArchwayService extends CustomResource<ServiceSpec, ServiceStatus>
     return new ServiceSpec();
   }
 
-  @Override
-  protected ServiceStatus initStatus() {
-    return new ServiceStatus();
-  }
 }

@@ -32,8 +32,4 @@ public class GatewayCluster extends CustomResource<GatewayClusterSpec, GatewayCl
     return new GatewayClusterSpec();
   }
 
-  @Override
-  protected GatewayClusterStatus initStatus() {
-    return new GatewayClusterStatus();
-  }
 }

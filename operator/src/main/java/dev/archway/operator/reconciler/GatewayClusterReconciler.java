@@ -1,0 +1,190 @@
+package dev.archway.operator.reconciler;
+
+import dev.archway.api.v1alpha1.ArchwayRoute;
+import dev.archway.api.v1alpha1.ArchwayService;
+import dev.archway.api.v1alpha1.GatewayCluster;
+import dev.archway.api.v1alpha1.GatewayClusterStatus;
+import dev.archway.operator.OperatorSettings;
+import dev.archway.operator.render.GatewayNames;
+import dev.archway.operator.translate.Translation;
+import dev.archway.operator.translate.Translator;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a GatewayCluster: translate its Routes and Services into a config, render the
+ * objects it owns, and report status. The workflow is invoked explicitly so that the
+ * translation runs once and every dependent renders from the same result.
+ */
+@ControllerConfiguration(name = GatewayClusterReconciler.NAME)
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "service-account", type = Dependents.ServiceAccountDependent.class),
+      @Dependent(name = "role", type = Dependents.RoleDependent.class),
+      @Dependent(
+          name = "role-binding",
+          type = Dependents.RoleBindingDependent.class,
+          dependsOn = {"service-account", "role"}),
+      @Dependent(name = "config", type = Dependents.ConfigMapDependent.class),
+      @Dependent(
+          name = "deployment",
+          type = Dependents.DeploymentDependent.class,
+          dependsOn = {"config", "role-binding"}),
+      @Dependent(name = "service", type = Dependents.ServiceDependent.class),
+      @Dependent(name = "disruption-budget", type = Dependents.PodDisruptionBudgetDependent.class)
+    })
+public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cleaner<GatewayCluster> {
+
+  public static final String NAME = "gatewaycluster";
+
+  private final OperatorSettings settings;
+  private final RouteStatusWriter routeStatus = new RouteStatusWriter();
+
+  public GatewayClusterReconciler(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public List<EventSource<?, GatewayCluster>> prepareEventSources(EventSourceContext<GatewayCluster> context) {
+    var routes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ArchwayRoute.class, GatewayCluster.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    (ArchwayRoute r) ->
+                        r.getSpec() == null || r.getSpec().getGatewayClusterRef() == null
+                            ? Set.of()
+                            : Set.of(new ResourceID(
+                                r.getSpec().getGatewayClusterRef().getName(), r.getMetadata().getNamespace())))
+                .build(),
+            context);
+    // A Service may serve routes of any cluster in its namespace: re-translate all of them.
+    var services =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ArchwayService.class, GatewayCluster.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    (ArchwayService s) ->
+                        context.getPrimaryCache().list(s.getMetadata().getNamespace())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(routes, services);
+  }
+
+  @Override
+  public UpdateControl<GatewayCluster> reconcile(GatewayCluster cluster, Context<GatewayCluster> context) {
+    String namespace = cluster.getMetadata().getNamespace();
+    List<ArchwayRoute> routes = informer(context, ArchwayRoute.class).list(namespace).toList();
+    List<ArchwayService> services = informer(context, ArchwayService.class).list(namespace).toList();
+
+    Translation translation = Translator.translate(cluster, routes, services);
+    new ReconcileInputs(translation, settings).putInto(context);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    routeStatus.write(context.getClient(), routes, translation);
+
+    GatewayClusterStatus next = status(cluster, translation, context.getSecondaryResource(Deployment.class).orElse(null));
+    GatewayClusterStatus current = cluster.getStatus();
+    if (current != null && sameStatus(current, next)) {
+      return UpdateControl.noUpdate();
+    }
+    StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, next);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Deletes what the cluster owns, gateway pods first. Owner references would let a cluster's
+   * garbage collector do the same; deleting here makes removal prompt and also works where no
+   * garbage collector runs.
+   */
+  @Override
+  public DeleteControl cleanup(GatewayCluster cluster, Context<GatewayCluster> context) {
+    var client = context.getClient();
+    GatewayNames names = GatewayNames.of(cluster);
+    String ns = names.namespace();
+    client.apps().deployments().inNamespace(ns).withName(names.gateway()).delete();
+    client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(names.gateway()).delete();
+    client.services().inNamespace(ns).withName(names.gateway()).delete();
+    client.configMaps().inNamespace(ns).withName(names.configMap()).delete();
+    client.rbac().roleBindings().inNamespace(ns).withName(names.gateway()).delete();
+    client.rbac().roles().inNamespace(ns).withName(names.gateway()).delete();
+    client.serviceAccounts().inNamespace(ns).withName(names.gateway()).delete();
+    return DeleteControl.defaultDelete();
+  }
+
+  static GatewayClusterStatus status(GatewayCluster cluster, Translation translation, Deployment deployment) {
+    Long generation = cluster.getMetadata().getGeneration();
+    int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
+    int replicas = 0;
+    int ready = 0;
+    int updated = 0;
+    boolean deploymentCaughtUp = false;
+    if (deployment != null && deployment.getStatus() != null) {
+      var s = deployment.getStatus();
+      replicas = s.getReplicas() == null ? 0 : s.getReplicas();
+      ready = s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
+      updated = s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
+      deploymentCaughtUp = Objects.equals(s.getObservedGeneration(), deployment.getMetadata().getGeneration());
+    }
+    GatewayClusterStatus status = new GatewayClusterStatus();
+    GatewayClusterStatus previous = cluster.getStatus() == null ? new GatewayClusterStatus() : cluster.getStatus();
+    var conditions = previous.getConditions();
+    boolean allReady = deploymentCaughtUp && ready >= desired && updated >= desired;
+    conditions = Conditions.set(conditions, "Ready", allReady,
+        allReady ? "AllPodsReady" : "PodsNotReady", ready + "/" + desired + " gateway pods ready", generation);
+    boolean progressing = !deploymentCaughtUp || updated < desired || replicas > desired;
+    conditions = Conditions.set(conditions, "Progressing", progressing,
+        progressing ? "RollingOut" : "Stable",
+        progressing ? updated + "/" + desired + " pods updated" : "Deployment is up to date", generation);
+    long rejected = translation.rejectedRoutes();
+    conditions = Conditions.set(conditions, "Degraded", rejected > 0,
+        rejected > 0 ? "RoutesRejected" : "AllRoutesAccepted",
+        rejected > 0
+            ? rejected + " of " + translation.routes().size() + " routes left out of the config: "
+                + translation.routes().entrySet().stream().filter(e -> !e.getValue().programmable())
+                    .map(e -> e.getKey() + " (" + e.getValue().message() + ")").collect(Collectors.joining(", "))
+            : translation.routes().size() + " routes in the config",
+        generation);
+    status.setConditions(conditions);
+    status.setObservedGeneration(generation);
+    status.setReplicas(replicas);
+    status.setReadyReplicas(ready);
+    status.setConfigVersion(translation.config().version());
+    status.setConfigMapName(GatewayNames.of(cluster).configMap());
+    return status;
+  }
+
+  private static boolean sameStatus(GatewayClusterStatus a, GatewayClusterStatus b) {
+    return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+        && Objects.equals(a.getReplicas(), b.getReplicas())
+        && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas())
+        && Objects.equals(a.getConfigVersion(), b.getConfigVersion())
+        && Objects.equals(a.getConfigMapName(), b.getConfigMapName())
+        && Conditions.sameIgnoringTime(a.getConditions(), b.getConditions());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayCluster> informer(
+      Context<GatewayCluster> context, Class<R> type) {
+    return (InformerEventSource<R, GatewayCluster>) context.eventSourceRetriever().getEventSourceFor(type);
+  }
+}

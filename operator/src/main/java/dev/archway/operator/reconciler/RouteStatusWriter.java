@@ -1,0 +1,53 @@
+package dev.archway.operator.reconciler;
+
+import dev.archway.api.v1alpha1.ArchwayRoute;
+import dev.archway.api.v1alpha1.RouteStatus;
+import dev.archway.operator.translate.RouteVerdict;
+import dev.archway.operator.translate.Translation;
+import dev.archway.operator.translate.Translator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes Accepted and ResolvedRefs on the Routes of a cluster, only when they change. */
+final class RouteStatusWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouteStatusWriter.class);
+
+  void write(KubernetesClient client, List<ArchwayRoute> routes, Translation translation) {
+    for (ArchwayRoute route : routes) {
+      RouteVerdict verdict = translation.routes().get(Translator.key(route));
+      if (verdict == null) {
+        continue; // bound to another cluster; that cluster's reconciler writes it
+      }
+      RouteStatus current = route.getStatus() == null ? new RouteStatus() : route.getStatus();
+      Long generation = route.getMetadata().getGeneration();
+      var conditions = Conditions.set(current.getConditions(), "Accepted", verdict.accepted(),
+          verdict.accepted() ? "Accepted" : verdict.reason(),
+          verdict.accepted() ? "Route is bound to GatewayCluster " + route.getSpec().getGatewayClusterRef().getName()
+              : verdict.message(),
+          generation);
+      conditions = Conditions.set(conditions, "ResolvedRefs", verdict.resolvedRefs(),
+          verdict.resolvedRefs() ? "ResolvedRefs" : verdict.reason(),
+          verdict.resolvedRefs() ? "Every backend Service exists" : verdict.message(),
+          generation);
+      if (generation != null && generation.equals(current.getObservedGeneration())
+          && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {
+        continue;
+      }
+      RouteStatus next = new RouteStatus();
+      next.setObservedGeneration(generation);
+      next.setConditions(conditions);
+      try {
+        StatusPatch.replace(client, ArchwayRoute.class, route, next);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        LOG.debug("Route {} went away before its status was written", Translator.key(route));
+      }
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.archway.operator.render;
+
+import dev.archway.api.v1alpha1.GatewayCluster;
+import dev.archway.api.v1alpha1.GatewayClusterSpec;
+import dev.archway.model.ListenerConfig;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GatewayCluster to the workload objects that run its gateway pods: pure functions.
+ *
+ * <p>Listeners come from the translated config so that the ports a pod opens, the ports its
+ * container declares and the ports the Kubernetes Service exposes are the same list.
+ */
+public final class WorkloadRenderer {
+
+  /** Where the image keeps the launcher; the e2e harness maps it to the repository's bin/. */
+  public static final String LAUNCHER = "/opt/archway/bin/archway";
+  /** emptyDir for the last-known-good config; the root filesystem is read-only. */
+  public static final String CACHE_DIR = "/var/cache/archway";
+  static final String ZONE_KEY = "topology.kubernetes.io/zone";
+  static final String HOST_KEY = "kubernetes.io/hostname";
+  static final long GRACE_SECONDS = 30;
+  static final long GATEWAY_UID = 10001;
+
+  private WorkloadRenderer() {}
+
+  public static Deployment deployment(
+      GatewayCluster cluster, List<ListenerConfig> listeners, String defaultImage) {
+    GatewayNames names = GatewayNames.of(cluster);
+    GatewayClusterSpec spec = cluster.getSpec();
+    String image = spec.getImage() == null || spec.getImage().isBlank() ? defaultImage : spec.getImage();
+
+    List<ContainerPort> ports = new ArrayList<>();
+    for (ListenerConfig l : listeners) {
+      ports.add(new ContainerPortBuilder().withName(l.name()).withContainerPort(l.port()).withProtocol("TCP").build());
+    }
+    ports.add(new ContainerPortBuilder().withName("management")
+        .withContainerPort(GatewayNames.MANAGEMENT_PORT).withProtocol("TCP").build());
+
+    List<EnvVar> env = List.of(
+        new EnvVarBuilder().withName("ARCHWAY_CONFIG_SOURCE").withValue("kubernetes").build(),
+        new EnvVarBuilder().withName("ARCHWAY_CONFIG_NAMESPACE")
+            .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom()
+            .build(),
+        new EnvVarBuilder().withName("ARCHWAY_CONFIG_CONFIG_MAP").withValue(names.configMap()).build(),
+        new EnvVarBuilder().withName("ARCHWAY_CONFIG_KEY").withValue(GatewayNames.CONFIG_KEY).build(),
+        new EnvVarBuilder().withName("ARCHWAY_LAST_KNOWN_GOOD_DIR").withValue(CACHE_DIR).build(),
+        new EnvVarBuilder().withName("QUARKUS_MANAGEMENT_PORT")
+            .withValue(Integer.toString(GatewayNames.MANAGEMENT_PORT)).build(),
+        new EnvVarBuilder().withName("POD_NAME")
+            .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
+            .build());
+
+    var podSpec = new DeploymentBuilder()
+        .withMetadata(meta(names, names.gateway()))
+        .withNewSpec()
+        .withReplicas(spec.getReplicas() == null ? 3 : spec.getReplicas())
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(names.selector()).build())
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(names.labels())
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(names.gateway())
+        .withTerminationGracePeriodSeconds(GRACE_SECONDS)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(GATEWAY_UID)
+        .withRunAsGroup(GATEWAY_UID)
+        .withFsGroup(GATEWAY_UID)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .endSecurityContext()
+        .addNewTopologySpreadConstraint()
+        .withMaxSkew(1)
+        .withTopologyKey(ZONE_KEY)
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withNewLabelSelector().withMatchLabels(names.selector()).endLabelSelector()
+        .endTopologySpreadConstraint()
+        .withNewAffinity()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey(HOST_KEY)
+        .withNewLabelSelector().withMatchLabels(names.selector()).endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .endAffinity()
+        .addNewContainer()
+        .withName("gateway")
+        .withImage(image)
+        .withCommand(LAUNCHER, "gateway")
+        .withEnv(env)
+        .withPorts(ports)
+        .withStartupProbe(probe("/q/health/started", 1, 60))
+        .withReadinessProbe(probe("/q/health/ready", 2, 2))
+        .withLivenessProbe(probe("/q/health/live", 10, 3))
+        .withResources(spec.getResources())
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount().withName("cache").withMountPath(CACHE_DIR).endVolumeMount()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .endContainer()
+        .addNewVolume().withName("cache").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec();
+    Deployment deployment = podSpec.build();
+    if (spec.getZones() != null && !spec.getZones().isEmpty()) {
+      deployment.getSpec().getTemplate().getSpec().getAffinity().setNodeAffinity(
+          new io.fabric8.kubernetes.api.model.NodeAffinityBuilder()
+              .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+              .addNewNodeSelectorTerm()
+              .addNewMatchExpression().withKey(ZONE_KEY).withOperator("In").withValues(spec.getZones()).endMatchExpression()
+              .endNodeSelectorTerm()
+              .endRequiredDuringSchedulingIgnoredDuringExecution()
+              .build());
+    }
+    return deployment;
+  }
+
+  /** The Kubernetes Service in front of the pods: proxy ports only, never the management port. */
+  public static Service service(GatewayCluster cluster, List<ListenerConfig> listeners) {
+    GatewayNames names = GatewayNames.of(cluster);
+    List<ServicePort> ports = new ArrayList<>();
+    for (ListenerConfig l : listeners) {
+      ports.add(new ServicePortBuilder().withName(l.name()).withPort(l.port())
+          .withTargetPort(new IntOrString(l.name())).withProtocol("TCP").build());
+    }
+    return new ServiceBuilder()
+        .withMetadata(meta(names, names.gateway()))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(names.selector())
+        .withPorts(ports)
+        .endSpec()
+        .build();
+  }
+
+  public static PodDisruptionBudget podDisruptionBudget(GatewayCluster cluster) {
+    GatewayNames names = GatewayNames.of(cluster);
+    Integer max = cluster.getSpec().getMaxUnavailable();
+    return new PodDisruptionBudgetBuilder()
+        .withMetadata(meta(names, names.gateway()))
+        .withNewSpec()
+        .withMaxUnavailable(new IntOrString(max == null ? 1 : max))
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(names.selector()).build())
+        .endSpec()
+        .build();
+  }
+
+  public static ServiceAccount serviceAccount(GatewayCluster cluster) {
+    GatewayNames names = GatewayNames.of(cluster);
+    return new ServiceAccountBuilder().withMetadata(meta(names, names.gateway())).build();
+  }
+
+  /** The gateway pods may read their own config ConfigMap and nothing else. */
+  public static Role role(GatewayCluster cluster) {
+    GatewayNames names = GatewayNames.of(cluster);
+    return new RoleBuilder()
+        .withMetadata(meta(names, names.gateway()))
+        .addNewRule()
+        .withApiGroups("")
+        .withResources("configmaps")
+        .withResourceNames(names.configMap())
+        .withVerbs("get", "list", "watch")
+        .endRule()
+        .build();
+  }
+
+  public static RoleBinding roleBinding(GatewayCluster cluster) {
+    GatewayNames names = GatewayNames.of(cluster);
+    return new RoleBindingBuilder()
+        .withMetadata(meta(names, names.gateway()))
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(names.gateway())
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(names.gateway())
+        .withNamespace(names.namespace())
+        .endSubject()
+        .build();
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString("management")).endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(1)
+        .build();
+  }
+
+  private static ObjectMeta meta(GatewayNames names, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(names.namespace())
+        .withLabels(names.labels())
+        .build();
+  }
+}

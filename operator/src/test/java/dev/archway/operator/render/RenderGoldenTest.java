@@ -1,0 +1,45 @@
+package dev.archway.operator.render;
+
+import dev.archway.api.v1alpha1.GatewayCluster;
+import dev.archway.operator.Golden;
+import dev.archway.operator.OperatorSettings;
+import dev.archway.operator.demo.ExampleResources;
+import dev.archway.operator.translate.Translation;
+import dev.archway.operator.translate.Translator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** testdata/render/CASE/input/*.yaml -> CASE/output.yaml (every object the operator writes). */
+class RenderGoldenTest {
+
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  static Stream<Path> cases() throws Exception {
+    return Golden.cases("render").stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void renderedObjectsMatchGoldenFile(Path caseDir) throws Exception {
+    ExampleResources in = Golden.input(caseDir);
+    GatewayCluster cluster = in.clusters().get(0);
+    Translation t = Translator.translate(cluster, in.routes(), in.services());
+    var listeners = t.config().listeners();
+    List<HasMetadata> objects = List.of(
+        WorkloadRenderer.serviceAccount(cluster),
+        WorkloadRenderer.role(cluster),
+        WorkloadRenderer.roleBinding(cluster),
+        ConfigMapRenderer.render(GatewayNames.of(cluster), t.config()),
+        WorkloadRenderer.deployment(cluster, listeners, OperatorSettings.DEFAULT_GATEWAY_IMAGE),
+        WorkloadRenderer.service(cluster, listeners),
+        WorkloadRenderer.podDisruptionBudget(cluster));
+    String yaml = objects.stream().map(YAML::asYaml).collect(Collectors.joining());
+    Golden.assertMatches(caseDir.resolve("output.yaml"), yaml);
+  }
+}
