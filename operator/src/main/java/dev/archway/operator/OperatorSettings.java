@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 public record OperatorSettings(
     String gatewayImage, Set<String> watchNamespaces, String leaseNamespace, int healthPort) {
 
-  public static final String DEFAULT_GATEWAY_IMAGE = "archway/gateway:0.1.0";
+  public static final String DEFAULT_GATEWAY_IMAGE = "ghcr.io/archway-dev/archway-gateway:0.1.0";
 
   /** Settings for tests and local runs. */
   public static OperatorSettings defaults() {

@@ -1,0 +1,148 @@
+package dev.archway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.archway.api.v1alpha1.ArchwayRoute;
+import dev.archway.api.v1alpha1.ArchwayService;
+import dev.archway.api.v1alpha1.BackendRef;
+import dev.archway.api.v1alpha1.GatewayCluster;
+import dev.archway.api.v1alpha1.Listener;
+import dev.archway.api.v1alpha1.LocalObjectRef;
+import dev.archway.api.v1alpha1.PathMatch;
+import dev.archway.api.v1alpha1.RouteMatch;
+import dev.archway.api.v1alpha1.RouteRule;
+import dev.archway.api.v1alpha1.Target;
+import dev.archway.operator.ArchwayOperator;
+import dev.archway.operator.OperatorSettings;
+import dev.archway.operator.demo.EchoUpstream;
+import dev.archway.operator.demo.GatewayProcess;
+import dev.archway.operator.testing.TestApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One request from kubectl apply to a live gateway: custom resources in, the operator renders,
+ * a real gateway process runs as the Deployment's pod template says, a request reaches a real
+ * upstream, a Route edit is served within 2 s, and deleting the cluster removes what it owned.
+ */
+@Timeout(180)
+class WalkingSkeletonE2ETest {
+
+  static final Path ROOT = Path.of(System.getProperty("archway.repo.root", "..")).toAbsolutePath().normalize();
+  static final String POD_IP = "127.0.0.21";
+  static final String NS = "skeleton";
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  TestApiServer api;
+  KubernetesClient client;
+  Operator operator;
+  EchoUpstream upstream;
+  GatewayProcess pod;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = TestApiServer.start();
+    client = api.client();
+    api.installCrds(ROOT);
+    operator = ArchwayOperator.create(client, OperatorSettings.defaults());
+    operator.start();
+    upstream = new EchoUpstream("127.0.0.1", 0, "skeleton-upstream");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (pod != null) {
+      pod.stop(Duration.ofSeconds(15));
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  @Test
+  void requestFlowsFromCustomResourcesToUpstreamAndRouteEditsGoLive() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    GatewayCluster gc = new GatewayCluster();
+    gc.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("edge").build());
+    gc.getSpec().setReplicas(1);
+    gc.getSpec().setListeners(List.of(new Listener("http", 18080)));
+    client.resource(gc).create();
+
+    ArchwayService svc = new ArchwayService();
+    svc.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("echo").build());
+    svc.getSpec().setTargets(List.of(new Target("127.0.0.1", upstream.port())));
+    client.resource(svc).create();
+
+    ArchwayRoute route = new ArchwayRoute();
+    route.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("echo").build());
+    route.getSpec().setGatewayClusterRef(new LocalObjectRef("edge"));
+    route.getSpec().setHostnames(List.of("echo.example.com"));
+    RouteRule rule = new RouteRule();
+    rule.setMatches(List.of(new RouteMatch(new PathMatch(PathMatch.PathMatchType.PathPrefix, "/v1"))));
+    rule.setBackendRefs(List.of(new BackendRef("echo")));
+    route.getSpec().setRules(List.of(rule));
+    client.resource(route).create();
+
+    Deployment deployment = await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.apps().deployments().inNamespace(NS).withName("edge-gateway").get(), d -> d != null);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+
+    Path logs = Files.createDirectories(ROOT.resolve("e2e/target/pods"));
+    pod = new PodLauncher(ROOT, api.clientEnv(), logs).start(deployment, "edge-gateway-0", POD_IP);
+    pod.awaitReady(Duration.ofSeconds(60));
+
+    HttpResponse<String> ok = get("/v1/hello");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).contains("upstream: skeleton-upstream").contains("request: GET /v1/hello");
+    assertThat(get("/v2/hello").statusCode()).isEqualTo(404);
+
+    long edited = System.nanoTime();
+    client.resources(ArchwayRoute.class).inNamespace(NS).withName("echo").edit(r -> {
+      r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/v2");
+      return r;
+    });
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        .until(() -> get("/v2/hello").statusCode() == 200 && get("/v1/hello").statusCode() == 404);
+    System.out.printf("[e2e] route edit served after %d ms (API server: %s)%n",
+        (System.nanoTime() - edited) / 1_000_000, api.kind());
+
+    client.resources(GatewayCluster.class).inNamespace(NS).withName("edge").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        client.resources(GatewayCluster.class).inNamespace(NS).withName("edge").get() == null
+            && client.apps().deployments().inNamespace(NS).withName("edge-gateway").get() == null
+            && client.configMaps().inNamespace(NS).withName("edge-config").get() == null
+            && client.services().inNamespace(NS).withName("edge-gateway").get() == null
+            && client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("edge-gateway").get() == null
+            && client.serviceAccounts().inNamespace(NS).withName("edge-gateway").get() == null
+            && client.rbac().roles().inNamespace(NS).withName("edge-gateway").get() == null
+            && client.rbac().roleBindings().inNamespace(NS).withName("edge-gateway").get() == null);
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + POD_IP + ":18080" + path))
+        .header("Host", "echo.example.com").timeout(Duration.ofSeconds(2)).build();
+    return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,105 @@
+package dev.archway.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Settings of a gateway process, {@code archway.*}: from application.properties, system
+ * properties ({@code -Darchway.config.file=...}) or environment ({@code ARCHWAY_CONFIG_FILE=...}).
+ */
+@ConfigMapping(prefix = "archway")
+public interface GatewaySettings {
+
+  /** Where the routing config comes from. */
+  ConfigSettings config();
+
+  /**
+   * Address every proxy listener binds to. Several gateways can share a host and the same
+   * ports on different loopback addresses (127.0.0.2, 127.0.0.3, ...).
+   */
+  @WithDefault("0.0.0.0")
+  String bindHost();
+
+  /**
+   * On shutdown, how long to wait for requests in flight before the listeners close. Readiness
+   * goes DOWN first; set QUARKUS_SHUTDOWN_DELAY to keep serving while endpoints are withdrawn.
+   */
+  @WithDefault("10s")
+  Duration drainTimeout();
+
+  /** The on-disk copy of the last applied config. */
+  LastKnownGoodSettings lastKnownGood();
+
+  /** Listeners and upstream connections. */
+  ProxySettings proxy();
+
+  /** Kinds of config source. */
+  enum Source {
+    /** A local file, {@code archway.config.file}. */
+    FILE,
+    /** A ConfigMap read through the Kubernetes API. */
+    KUBERNETES
+  }
+
+  /** {@code archway.config.*} */
+  interface ConfigSettings {
+
+    /** {@code file} or {@code kubernetes}. */
+    @WithDefault("file")
+    Source source();
+
+    /** Config document (JSON or YAML) to serve; required when the source is {@code file}. */
+    Optional<Path> file();
+
+    /** How often the file is checked for changes. */
+    @WithDefault("200ms")
+    Duration pollInterval();
+
+    /** Namespace of the ConfigMap; default: the namespace of the kubeconfig context or the pod. */
+    Optional<String> namespace();
+
+    /** Name of the ConfigMap; required when the source is {@code kubernetes}. */
+    Optional<String> configMap();
+
+    /** Data key of the ConfigMap that holds the document. */
+    @WithDefault("config.json")
+    String key();
+
+    /** How long to wait at start for the Kubernetes API before serving the last-known-good config. */
+    @WithDefault("5s")
+    Duration startupTimeout();
+  }
+
+  /** {@code archway.last-known-good.*} */
+  interface LastKnownGoodSettings {
+
+    /**
+     * Directory where every applied config is written (atomically) as last-known-good.json; in
+     * kubernetes mode the gateway starts from it when the API is unreachable. Unset: no copy.
+     */
+    Optional<Path> dir();
+  }
+
+  /** {@code archway.proxy.*} */
+  interface ProxySettings {
+
+    /** Server instances per listener, each on its own event loop; default: one per CPU. */
+    OptionalInt instances();
+
+    /** How long to wait for a connection to a target before answering 504. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long a target may stay silent during an exchange before the gateway answers 504. */
+    @WithDefault("60s")
+    Duration idleTimeout();
+
+    /** Keep-alive connections pooled per target and event loop. */
+    @WithDefault("256")
+    int maxConnectionsPerTarget();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.archway.gateway.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+
+/**
+ * X-Forwarded-For gets the client's address appended; X-Forwarded-Proto and X-Forwarded-Host
+ * are set unless a load balancer in front already set them.
+ */
+final class ForwardedHeaders {
+
+  static final String FOR = "x-forwarded-for";
+  static final String PROTO = "x-forwarded-proto";
+  static final String HOST = "x-forwarded-host";
+
+  private ForwardedHeaders() {}
+
+  static void add(HttpServerRequest request, MultiMap headers) {
+    SocketAddress remote = request.remoteAddress();
+    String client = remote == null ? null : remote.hostAddress();
+    if (client != null) {
+      List<String> prior = headers.getAll(FOR);
+      if (prior.isEmpty()) {
+        headers.set(FOR, client);
+      } else {
+        headers.set(FOR, String.join(", ", prior) + ", " + client);
+      }
+    }
+    if (!headers.contains(PROTO)) {
+      headers.set(PROTO, request.scheme() == null ? "http" : request.scheme());
+    }
+    String host = request.getHeader("host");
+    if (host != null && !headers.contains(HOST)) {
+      headers.set(HOST, host);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.archway.gateway.proxy;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/** A short plain-text answer the gateway gives itself (404, 502, 503, 504). */
+final class GatewayReply {
+
+  private GatewayReply() {}
+
+  static void send(HttpServerRequest request, int status, String message, String route, RequestMetrics metrics) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    metrics.record(route, status);
+    response.setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8");
+    response.end(message + "\n");
+  }
+}

@@ -1,0 +1,44 @@
+package dev.archway.gateway.proxy;
+
+import dev.archway.gateway.routing.RouteTable;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import java.util.function.Supplier;
+
+/**
+ * One instance of a proxy listener on its own event loop: a server on the shared port and an
+ * upstream connection pool of its own, so a request never hops threads.
+ */
+final class ListenerVerticle extends AbstractVerticle {
+
+  private final int port;
+  private final Supplier<RouteTable> routes;
+  private final ProxyOptions options;
+  private final RequestMetrics metrics;
+  private final InFlight inFlight;
+
+  ListenerVerticle(
+      int port,
+      Supplier<RouteTable> routes,
+      ProxyOptions options,
+      RequestMetrics metrics,
+      InFlight inFlight) {
+    this.port = port;
+    this.routes = routes;
+    this.options = options;
+    this.metrics = metrics;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    HttpClient client =
+        vertx.httpClientBuilder().with(options.clientOptions()).with(options.poolOptions()).build();
+    vertx.createHttpServer(options.serverOptions())
+        .requestHandler(new ProxyHandler(routes, client, options, metrics, inFlight))
+        .listen(port, options.bindHost())
+        .<Void>mapEmpty()
+        .onComplete(started);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.archway.gateway.proxy;
+
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
+
+/**
+ * How listeners serve and how they talk to upstreams.
+ *
+ * @param bindHost address every listener binds to
+ * @param instances server instances per listener, each on its own event loop, sharing the port
+ * @param connectTimeout how long to wait for an upstream connection (then 504)
+ * @param idleTimeout how long an upstream may stay silent during an exchange (then 504)
+ * @param maxConnectionsPerTarget pooled keep-alive connections per target and event loop
+ */
+public record ProxyOptions(
+    String bindHost,
+    int instances,
+    Duration connectTimeout,
+    Duration idleTimeout,
+    int maxConnectionsPerTarget) {
+
+  public ProxyOptions {
+    if (instances < 1) {
+      throw new IllegalArgumentException("instances must be at least 1, was " + instances);
+    }
+  }
+
+  HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setTcpNoDelay(true)
+        // HTTP/1.1 only for now: h2c would bypass Host and body-length handling
+        .setHttp2ClearTextEnabled(false)
+        // Expect: 100-continue is answered here; upstreams get the body without the handshake
+        .setHandle100ContinueAutomatically(true);
+  }
+
+  HttpClientOptions clientOptions() {
+    return new HttpClientOptions()
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
+  }
+
+  PoolOptions poolOptions() {
+    return new PoolOptions().setHttp1MaxSize(maxConnectionsPerTarget);
+  }
+}

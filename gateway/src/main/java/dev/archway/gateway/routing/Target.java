@@ -1,0 +1,15 @@
+package dev.archway.gateway.routing;
+
+/**
+ * One upstream endpoint a request can be sent to.
+ *
+ * @param host IP address or DNS name
+ * @param port TCP port
+ */
+public record Target(String host, int port) {
+
+  @Override
+  public String toString() {
+    return host + ":" + port;
+  }
+}

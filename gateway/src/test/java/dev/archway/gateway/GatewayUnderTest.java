@@ -1,0 +1,65 @@
+package dev.archway.gateway;
+
+import dev.archway.gateway.proxy.ListenerSet;
+import dev.archway.gateway.proxy.ProxyOptions;
+import dev.archway.gateway.proxy.RequestMetrics;
+import dev.archway.gateway.source.LastKnownGoodStore;
+import dev.archway.model.GatewayConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** The gateway's real parts, assembled as {@link Gateway} does, without Quarkus; listeners on 127.0.0.1. */
+final class GatewayUnderTest implements AutoCloseable {
+
+  static final ProxyOptions OPTIONS =
+      new ProxyOptions("127.0.0.1", 2, Duration.ofSeconds(2), Duration.ofMillis(500), 16);
+
+  final LiveConfig live = new LiveConfig();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final GatewayMetrics metrics = new GatewayMetrics(registry);
+  /** Names of the threads that answered requests. */
+  final Set<String> servingThreads = ConcurrentHashMap.newKeySet();
+  final ListenerSet listeners;
+  final ConfigApplier applier;
+
+  GatewayUnderTest(Vertx vertx) {
+    this(vertx, Optional.empty());
+  }
+
+  GatewayUnderTest(Vertx vertx, Optional<LastKnownGoodStore> lastKnownGood) {
+    RequestMetrics recording = (route, status) -> {
+      servingThreads.add(Thread.currentThread().getName());
+      metrics.record(route, status);
+    };
+    listeners = new ListenerSet(vertx, OPTIONS, live::routeTable, recording);
+    applier = new ConfigApplier(live, listeners, lastKnownGood, metrics);
+  }
+
+  ApplyOutcome apply(GatewayConfig config) {
+    return apply(Configs.json(config));
+  }
+
+  ApplyOutcome apply(String document) {
+    try {
+      return applier.submit(document, "test").get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  String version() {
+    AppliedConfig applied = live.current();
+    return applied == null ? null : applied.version();
+  }
+
+  @Override
+  public void close() {
+    applier.close();
+    listeners.close();
+  }
+}
