@@ -50,8 +50,8 @@ public record ExampleResources(
     for (Path file : files) {
       int index = 0;
       try (var parser = new YAMLFactory().createParser(file.toFile())) {
-        for (var it = YAML.readValues(parser, JsonNode.class); it.hasNext(); index++) {
-          JsonNode doc = it.next();
+        for (var it = YAML.readValues(parser, JsonNode.class); it.hasNextValue(); index++) {
+          JsonNode doc = it.nextValue();
           if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
             continue;
           }
@@ -72,7 +72,9 @@ public record ExampleResources(
           }
         }
       } catch (com.fasterxml.jackson.core.JacksonException e) {
-        throw new IllegalArgumentException(file.getFileName() + ": not valid YAML: " + e.getOriginalMessage(), e);
+        var at = e.getLocation();
+        throw new IllegalArgumentException(file.getFileName() + (at == null ? "" : " line " + at.getLineNr())
+            + ": not valid YAML: " + e.getOriginalMessage(), e);
       }
     }
     return new ExampleResources(clusters, services, routes);
