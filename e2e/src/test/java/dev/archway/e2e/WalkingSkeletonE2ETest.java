@@ -17,6 +17,7 @@ import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.demo.EchoUpstream;
 import dev.archway.operator.demo.GatewayProcess;
+import dev.archway.operator.testing.OwnedObjects;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -131,13 +132,7 @@ class WalkingSkeletonE2ETest {
     client.resources(GatewayCluster.class).inNamespace(NS).withName("edge").delete();
     await().atMost(Duration.ofSeconds(30)).until(() ->
         client.resources(GatewayCluster.class).inNamespace(NS).withName("edge").get() == null
-            && client.apps().deployments().inNamespace(NS).withName("edge-gateway").get() == null
-            && client.configMaps().inNamespace(NS).withName("edge-config").get() == null
-            && client.services().inNamespace(NS).withName("edge-gateway").get() == null
-            && client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("edge-gateway").get() == null
-            && client.serviceAccounts().inNamespace(NS).withName("edge-gateway").get() == null
-            && client.rbac().roles().inNamespace(NS).withName("edge-gateway").get() == null
-            && client.rbac().roleBindings().inNamespace(NS).withName("edge-gateway").get() == null);
+            && OwnedObjects.allGone(client, NS, "edge"));
   }
 
   HttpResponse<String> get(String path) throws Exception {

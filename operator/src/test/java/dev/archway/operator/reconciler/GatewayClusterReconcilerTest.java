@@ -16,6 +16,7 @@ import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
+import dev.archway.operator.testing.OwnedObjects;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -78,14 +79,8 @@ class GatewayClusterReconcilerTest {
     assertThat(config.routes().get(0).hosts()).containsExactly("www.example.com");
     assertThat(config.services().get(0).targets().get(0).port()).isEqualTo(9001);
 
-    List<HasMetadata> owned = await().atMost(Duration.ofSeconds(30)).until(() -> List.of(
-        client.apps().deployments().inNamespace(ns).withName("edge-gateway").get(),
-        client.services().inNamespace(ns).withName("edge-gateway").get(),
-        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge-gateway").get(),
-        client.serviceAccounts().inNamespace(ns).withName("edge-gateway").get(),
-        client.rbac().roles().inNamespace(ns).withName("edge-gateway").get(),
-        client.rbac().roleBindings().inNamespace(ns).withName("edge-gateway").get(),
-        client.configMaps().inNamespace(ns).withName("edge-config").get()), l -> l.stream().allMatch(o -> o != null));
+    List<HasMetadata> owned = await().atMost(Duration.ofSeconds(30)).until(
+        () -> OwnedObjects.of(client, ns, "edge"), l -> l.stream().allMatch(o -> o != null));
     for (HasMetadata o : owned) {
       assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind())
           .anySatisfy(ref -> {
@@ -149,6 +144,10 @@ class GatewayClusterReconcilerTest {
     assertThat(resolved.getStatus()).isEqualTo("False");
     assertThat(resolved.getReason()).isEqualTo("BackendNotFound");
     assertThat(resolved.getMessage()).contains("spec.rules[0].backendRefs[0].name").contains("missing");
+    // status is written once, not rewritten on every event it causes itself
+    String settled = broken.getMetadata().getResourceVersion();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> settled.equals(
+        client.resources(ArchwayRoute.class).inNamespace(ns).withName("broken").get().getMetadata().getResourceVersion()));
 
     GatewayCluster gc = await().atMost(Duration.ofSeconds(30)).until(
         () -> client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").get(),
@@ -165,21 +164,13 @@ class GatewayClusterReconcilerTest {
   void deletingTheClusterRemovesWhatItOwned() {
     String ns = newNamespace();
     client.resource(cluster(ns, "edge")).create();
-    await().atMost(Duration.ofSeconds(30)).until(
-        () -> client.apps().deployments().inNamespace(ns).withName("edge-gateway").get() != null
-            && client.configMaps().inNamespace(ns).withName("edge-config").get() != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> OwnedObjects.allPresent(client, ns, "edge"));
 
     client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").delete();
 
     await().atMost(Duration.ofSeconds(30)).until(() ->
         client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").get() == null
-            && client.apps().deployments().inNamespace(ns).withName("edge-gateway").get() == null
-            && client.configMaps().inNamespace(ns).withName("edge-config").get() == null
-            && client.services().inNamespace(ns).withName("edge-gateway").get() == null
-            && client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge-gateway").get() == null
-            && client.rbac().roles().inNamespace(ns).withName("edge-gateway").get() == null
-            && client.rbac().roleBindings().inNamespace(ns).withName("edge-gateway").get() == null
-            && client.serviceAccounts().inNamespace(ns).withName("edge-gateway").get() == null);
+            && OwnedObjects.allGone(client, ns, "edge"));
   }
 
   static GatewayConfig awaitConfig(String ns, String cluster, java.util.function.Predicate<GatewayConfig> until) {
