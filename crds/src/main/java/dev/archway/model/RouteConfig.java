@@ -1,22 +1,35 @@
 package dev.archway.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * One rule of a Route, flattened: the requests it takes and where they go.
+ * One rule of a Route, flattened: the requests it takes, what it does to them, where they go.
+ *
+ * <p>Routes appear in the document oldest first (then by name, then by rule), which is the last
+ * tie-breaker of the precedence the gateway applies.
  *
  * @param name {@code namespace/route} of the Route this rule came from
  * @param rule index of the rule inside that Route
- * @param hosts host names (no port) the rule answers for; empty means any host
- * @param pathPrefixes path prefixes, matched on whole segments; never empty
- * @param backends services and their weights
+ * @param hosts host names the rule answers for: exact ({@code api.example.com}) or wildcard
+ *     ({@code *.example.com}, one or more labels in front); empty means any host
+ * @param matches alternatives; a request matching any one selects the rule. Never empty: the
+ *     translator turns "no match" into one prefix match on {@code /}
+ * @param filters what the rule does to the request and response; null means nothing
+ * @param backends services and their weights; empty only when {@code filters.directResponse} is set
  */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record RouteConfig(
-    String name, int rule, List<String> hosts, List<String> pathPrefixes, List<Backend> backends) {
+    String name,
+    int rule,
+    List<String> hosts,
+    List<MatchConfig> matches,
+    RouteFilters filters,
+    List<Backend> backends) {
 
   public RouteConfig {
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
-    pathPrefixes = pathPrefixes == null ? List.of() : List.copyOf(pathPrefixes);
+    matches = matches == null ? List.of() : List.copyOf(matches);
     backends = backends == null ? List.of() : List.copyOf(backends);
   }
 

@@ -18,11 +18,9 @@ class ConfigCodecTest {
         List.of(new ListenerConfig("http", 8080, "HTTP")),
         List.of(
             new RouteConfig(
-                "default/echo", 0, List.of("echo.example.com"), List.of("/"),
+                "default/echo", 0, List.of("echo.example.com"), List.of(MatchConfig.prefix("/")), null,
                 List.of(new Backend("default/echo", 1)))),
-        List.of(
-            new ServiceConfig(
-                "default/echo", "RoundRobin", List.of(new TargetConfig("127.0.0.1", 9000, 1)))));
+        List.of(ServiceConfig.of("default/echo", List.of(new TargetConfig("127.0.0.1", 9000, 1)))));
   }
 
   @Test
@@ -60,7 +58,7 @@ class ConfigCodecTest {
           - name: local/echo
             rule: 0
             hosts: []
-            pathPrefixes: [/]
+            matches: [{path: {type: PathPrefix, value: /}}]
             backends: [{service: local/echo, weight: 1}]
         """;
     GatewayConfig config = ConfigCodec.decode(yaml);
@@ -90,11 +88,90 @@ class ConfigCodecTest {
 
     GatewayConfig dangling =
         new GatewayConfig(1, null, "default/demo", sample().listeners(),
-            List.of(new RouteConfig("default/r", 0, List.of(), List.of("/"),
+            List.of(new RouteConfig("default/r", 0, List.of(), List.of(MatchConfig.prefix("/")), null,
                 List.of(new Backend("default/missing", 1)))),
             sample().services());
     assertThatThrownBy(() -> ConfigCodec.decode(ConfigCodec.encode(dangling)))
         .hasMessageContaining("routes[0].backends[0].service: unknown service default/missing");
+  }
+
+  @Test
+  void everyBrokenRuleIsNamedByItsField() {
+    String yaml =
+        """
+        schemaVersion: 1
+        cluster: t/c
+        listeners: [{name: http, port: 8080, protocol: HTTP}]
+        services:
+          - name: t/a
+            loadBalancer: ConsistentHash
+            targets: [{host: 127.0.0.1, port: 1, weight: 1}]
+            retry: {attempts: 2, perTryTimeoutMillis: 0, retryOn: [404], budgetPercent: 20, minRetriesPerSecond: 3}
+        routes:
+          - name: t/r
+            rule: 0
+            hosts: ["*.Example.com"]
+            matches:
+              - path: {type: RegularExpression, value: "/api/(v1"}
+                method: get
+                headers: [{name: "bad header", type: Exact, value: x}]
+            filters:
+              urlRewrite: {pathType: ReplacePrefixMatch, path: /}
+              directResponse: {status: 700, body: down}
+            backends: [{service: t/a, weight: 1}]
+        """;
+    assertThatThrownBy(() -> ConfigCodec.decode(yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services[0].hash: required for ConsistentHash")
+        .hasMessageContaining("services[0].retry.retryOn[0]: 404 is not a 5xx status")
+        .hasMessageContaining("routes[0].hosts[0]: *.Example.com")
+        .hasMessageContaining("routes[0].matches[0].path.value: invalid regular expression")
+        .hasMessageContaining("routes[0].matches[0].method: get")
+        .hasMessageContaining("routes[0].matches[0].headers[0].name")
+        .hasMessageContaining("routes[0].filters.urlRewrite.pathType: ReplacePrefixMatch needs every match")
+        .hasMessageContaining("routes[0].filters.directResponse.status: 700")
+        .hasMessageContaining("routes[0].backends: a rule with a directResponse has no backends");
+  }
+
+  @Test
+  void fullFeaturedDocumentRoundTrips() {
+    String yaml =
+        """
+        schemaVersion: 1
+        cluster: t/c
+        listeners: [{name: http, port: 8080, protocol: HTTP}]
+        services:
+          - name: t/a
+            loadBalancer: ConsistentHash
+            hash: {source: Header, name: X-User}
+            targets: [{host: 127.0.0.1, port: 1, weight: 1}]
+            healthCheck: {path: /healthz, intervalMillis: 1000, timeoutMillis: 500, healthyThreshold: 2, unhealthyThreshold: 3}
+            outlierDetection: {consecutiveFailures: 5, baseEjectionMillis: 1000, maxEjectionMillis: 30000, maxEjectedPercent: 50}
+            timeouts: {connectMillis: 1000, requestMillis: 15000, idleMillis: 60000}
+            retry: {attempts: 2, perTryTimeoutMillis: 2000, budgetPercent: 20, minRetriesPerSecond: 3}
+        routes:
+          - name: t/r
+            rule: 0
+            hosts: ["*.example.com", api.example.com]
+            matches:
+              - path: {type: RegularExpression, value: "/api/v[0-9]+/.*"}
+                method: GET
+                headers: [{name: X-Canary, type: Exact, value: "yes"}]
+                queryParams: [{name: debug, type: RegularExpression, value: "1|true"}]
+            filters:
+              requestHeaders: {set: [{name: X-From, value: archway}], remove: [X-Internal]}
+              urlRewrite: {hostname: backend.internal}
+            backends: [{service: t/a, weight: 1}]
+          - name: t/maintenance
+            rule: 0
+            matches: [{path: {type: Exact, value: /status}}]
+            filters:
+              directResponse: {status: 503, body: "down for maintenance"}
+        """;
+    GatewayConfig config = ConfigCodec.decode(yaml);
+    assertThat(config.services().get(0).healthCheck().expectedStatuses()).containsExactly("200-399");
+    assertThat(config.services().get(0).retry().retryOn()).containsExactly(502, 503, 504);
+    assertThat(ConfigCodec.decode(ConfigCodec.encode(config))).isEqualTo(config);
   }
 
   @Test

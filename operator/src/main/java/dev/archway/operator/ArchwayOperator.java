@@ -1,6 +1,7 @@
 package dev.archway.operator;
 
 import dev.archway.operator.reconciler.GatewayClusterReconciler;
+import dev.archway.operator.reconciler.UnboundRouteReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -35,6 +36,13 @@ public final class ArchwayOperator {
             });
     operator.register(
         new GatewayClusterReconciler(settings),
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new UnboundRouteReconciler(),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

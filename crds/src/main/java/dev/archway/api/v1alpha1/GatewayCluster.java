@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Categories(ApiGroup.CATEGORY)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".spec.replicas", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Config", jsonPath = ".status.configVersion", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class GatewayCluster extends CustomResource<GatewayClusterSpec, GatewayClusterStatus>

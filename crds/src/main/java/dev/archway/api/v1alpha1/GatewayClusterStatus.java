@@ -23,6 +23,9 @@ public class GatewayClusterStatus {
   @JsonPropertyDescription("Pods that pass their readiness probe.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription("Gateway image the pods run (spec.image, or the operator's default).")
+  private String image;
+
   @JsonPropertyDescription("Content-hash version of the rendered routing config.")
   private String configVersion;
 
@@ -59,6 +62,14 @@ public class GatewayClusterStatus {
 
   public void setReadyReplicas(Integer readyReplicas) {
     this.readyReplicas = readyReplicas;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
   }
 
   public String getConfigVersion() {

@@ -1,20 +1,27 @@
 package dev.archway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A condition on the request path. */
+@ValidationRule(
+    value = "(has(self.type) && self.type == 'RegularExpression') || self.value.startsWith('/')",
+    message = "value must start with '/' for Exact and PathPrefix")
 public class PathMatch {
 
-  @JsonPropertyDescription("How value is compared with the path. Only PathPrefix in this version.")
+  @JsonPropertyDescription(
+      "How value is compared with the path: Exact, PathPrefix (whole segments: /api matches /api"
+          + " and /api/x but not /apix; the default) or RegularExpression (Java syntax, must match"
+          + " the whole path).")
+  @Default("PathPrefix")
   private PathMatchType type = PathMatchType.PathPrefix;
 
-  @JsonPropertyDescription(
-      "The path to compare with; starts with '/'. PathPrefix matches whole segments:"
-          + " /api matches /api and /api/x but not /apix.")
+  @JsonPropertyDescription("The path, prefix or pattern to compare with.")
   @Required
-  @Pattern("^/.*$")
+  @Size(min = 1, max = 1024)
   private String value;
 
   public PathMatch() {}
@@ -42,6 +49,8 @@ public class PathMatch {
 
   /** Kinds of path comparison. */
   public enum PathMatchType {
-    PathPrefix
+    Exact,
+    PathPrefix,
+    RegularExpression
   }
 }

@@ -16,7 +16,8 @@ public class RouteSpec {
   private LocalObjectRef gatewayClusterRef;
 
   @JsonPropertyDescription(
-      "Host names (the Host header without port) the route answers for. Empty means any host.")
+      "Host names (the Host header without port) the route answers for: exact (api.example.com)"
+          + " or wildcard (*.example.com, one or more labels in front). Empty means any host.")
   @Size(max = 16)
   private List<String> hostnames = new ArrayList<>();
 

@@ -5,6 +5,7 @@ import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.Target;
 import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
+import dev.archway.model.MatchConfig;
 import dev.archway.model.RouteConfig;
 import dev.archway.operator.translate.RouteVerdict;
 import dev.archway.operator.translate.Translation;
@@ -133,10 +134,14 @@ public final class LocalDemo {
     out.println();
     out.println("Archway demo is up. Try:");
     for (RouteConfig r : config.routes()) {
-      String host = r.hosts().isEmpty() ? null : r.hosts().get(0);
+      var path = r.matches().get(0).path();
+      if (MatchConfig.PathMatchConfig.REGEX.equals(path.type())) {
+        continue; // no single URL to show for a pattern
+      }
+      String host = r.hosts().isEmpty() ? null : r.hosts().get(0).replace("*.", "www.");
       for (String[] zone : ZONES) {
         out.println("  curl -s " + (host == null ? "" : "-H 'Host: " + host + "' ") + "http://" + zone[1] + ":"
-            + listener.port() + r.pathPrefixes().get(0));
+            + listener.port() + path.value());
       }
     }
     out.println("  curl -s http://" + ZONES.get(0)[1] + ":" + MANAGEMENT_PORT + "/q/health/ready");

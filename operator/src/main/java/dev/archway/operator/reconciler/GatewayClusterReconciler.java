@@ -103,11 +103,19 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     routeStatus.write(context.getClient(), routes, translation);
 
     GatewayClusterStatus next = status(cluster, translation, context.getSecondaryResource(Deployment.class).orElse(null));
+    next.setImage(cluster.getSpec().getImage() == null || cluster.getSpec().getImage().isBlank()
+        ? settings.gatewayImage() : cluster.getSpec().getImage());
     GatewayClusterStatus current = cluster.getStatus();
     if (current != null && sameStatus(current, next)) {
       return UpdateControl.noUpdate();
     }
     StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, next);
+    if (current == null || !Objects.equals(current.getConfigVersion(), next.getConfigVersion())) {
+      EventRecorder.record(context.getClient(), cluster, false, "ConfigRendered",
+          "Rendered config " + next.getConfigVersion() + " into ConfigMap " + next.getConfigMapName() + ": "
+              + translation.config().routes().size() + " route rules, " + translation.config().services().size()
+              + " services");
+    }
     return UpdateControl.noUpdate();
   }
 
@@ -178,6 +186,7 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         && Objects.equals(a.getReplicas(), b.getReplicas())
         && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas())
         && Objects.equals(a.getConfigVersion(), b.getConfigVersion())
+        && Objects.equals(a.getImage(), b.getImage())
         && Objects.equals(a.getConfigMapName(), b.getConfigMapName())
         && Conditions.sameIgnoringTime(a.getConditions(), b.getConditions());
   }

@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
 /** Writes Accepted and ResolvedRefs on the Routes of a cluster, only when they change. */
 final class RouteStatusWriter {
 
+  private static String previousMessage(RouteStatus status) {
+    return status.getConditions().stream().filter(c -> "False".equals(c.getStatus()))
+        .map(c -> c.getMessage()).findFirst().orElse("");
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(RouteStatusWriter.class);
 
   void write(KubernetesClient client, List<ArchwayRoute> routes, Translation translation) {
@@ -42,6 +47,12 @@ final class RouteStatusWriter {
       next.setConditions(conditions);
       try {
         StatusPatch.replace(client, ArchwayRoute.class, route, next);
+        boolean wasProgrammable = current.getConditions().stream()
+            .filter(c -> "Accepted".equals(c.getType()) || "ResolvedRefs".equals(c.getType()))
+            .allMatch(c -> "True".equals(c.getStatus()));
+        if (!verdict.programmable() && (wasProgrammable || !verdict.message().equals(previousMessage(current)))) {
+          EventRecorder.record(client, route, true, verdict.reason(), verdict.message());
+        }
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;

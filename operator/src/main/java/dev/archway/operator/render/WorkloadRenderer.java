@@ -44,7 +44,9 @@ public final class WorkloadRenderer {
   public static final String CACHE_DIR = "/var/cache/archway";
   static final String ZONE_KEY = "topology.kubernetes.io/zone";
   static final String HOST_KEY = "kubernetes.io/hostname";
-  static final long GRACE_SECONDS = 30;
+  static final long SHUTDOWN_DELAY_SECONDS = 5;
+  static final long DRAIN_SECONDS = 15;
+  static final long GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + DRAIN_SECONDS + 10;
   static final long GATEWAY_UID = 10001;
 
   private WorkloadRenderer() {}
@@ -72,6 +74,10 @@ public final class WorkloadRenderer {
         new EnvVarBuilder().withName("ARCHWAY_LAST_KNOWN_GOOD_DIR").withValue(CACHE_DIR).build(),
         new EnvVarBuilder().withName("QUARKUS_MANAGEMENT_PORT")
             .withValue(Integer.toString(GatewayNames.MANAGEMENT_PORT)).build(),
+        // SIGTERM: readiness goes DOWN at once, the pod keeps serving while endpoints are
+        // withdrawn (shutdown delay), then drains in-flight requests; both fit in the grace period
+        new EnvVarBuilder().withName("QUARKUS_SHUTDOWN_DELAY").withValue(SHUTDOWN_DELAY_SECONDS + "s").build(),
+        new EnvVarBuilder().withName("ARCHWAY_DRAIN_TIMEOUT").withValue(DRAIN_SECONDS + "s").build(),
         new EnvVarBuilder().withName("POD_NAME")
             .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
             .build());
@@ -105,7 +111,9 @@ public final class WorkloadRenderer {
         .addNewTopologySpreadConstraint()
         .withMaxSkew(1)
         .withTopologyKey(ZONE_KEY)
-        .withWhenUnsatisfiable("ScheduleAnyway")
+        // strict when the zones are named (their nodes carry the label); a preference otherwise,
+        // so clusters whose nodes have no zone label still schedule every pod
+        .withWhenUnsatisfiable(spec.getZones() == null || spec.getZones().isEmpty() ? "ScheduleAnyway" : "DoNotSchedule")
         .withNewLabelSelector().withMatchLabels(names.selector()).endLabelSelector()
         .endTopologySpreadConstraint()
         .withNewAffinity()
@@ -144,6 +152,12 @@ public final class WorkloadRenderer {
         .endTemplate()
         .endSpec();
     Deployment deployment = podSpec.build();
+    if (listeners.stream().anyMatch(l -> l.port() < 1024)) {
+      // a non-root gateway may bind ports below 1024 only with this (safe, namespaced) sysctl
+      deployment.getSpec().getTemplate().getSpec().getSecurityContext().setSysctls(List.of(
+          new io.fabric8.kubernetes.api.model.SysctlBuilder()
+              .withName("net.ipv4.ip_unprivileged_port_start").withValue("0").build()));
+    }
     if (spec.getZones() != null && !spec.getZones().isEmpty()) {
       deployment.getSpec().getTemplate().getSpec().getAffinity().setNodeAffinity(
           new io.fabric8.kubernetes.api.model.NodeAffinityBuilder()

@@ -75,7 +75,7 @@ class GatewayClusterReconcilerTest {
     client.resource(route(ns, "web", "edge", "www.example.com", "/shop", "web")).create();
 
     GatewayConfig config = awaitConfig(ns, "edge", c -> c.routes().size() == 1);
-    assertThat(config.routes().get(0).pathPrefixes()).containsExactly("/shop");
+    assertThat(paths(config.routes().get(0))).containsExactly("/shop");
     assertThat(config.routes().get(0).hosts()).containsExactly("www.example.com");
     assertThat(config.services().get(0).targets().get(0).port()).isEqualTo(9001);
 
@@ -98,6 +98,9 @@ class GatewayClusterReconcilerTest {
     assertThat(seen.getStatus().getConditions())
         .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(seen.getMetadata().getGeneration()));
 
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+        .anyMatch(e -> "ConfigRendered".equals(e.getReason()) && e.getMessage().contains(config.version())));
+
     ArchwayRoute routeSeen = await().atMost(Duration.ofSeconds(30)).until(
         () -> client.resources(ArchwayRoute.class).inNamespace(ns).withName("web").get(),
         r -> condition(r.getStatus() == null ? null : r.getStatus().getConditions(), "Accepted") != null);
@@ -111,13 +114,13 @@ class GatewayClusterReconcilerTest {
     client.resource(cluster(ns, "edge")).create();
     client.resource(service(ns, "web", 9001)).create();
     client.resource(route(ns, "web", "edge", null, "/old", "web")).create();
-    awaitConfig(ns, "edge", c -> c.routes().size() == 1 && c.routes().get(0).pathPrefixes().contains("/old"));
+    awaitConfig(ns, "edge", c -> c.routes().size() == 1 && paths(c.routes().get(0)).contains("/old"));
 
     client.resources(ArchwayRoute.class).inNamespace(ns).withName("web").edit(r -> {
       r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/new");
       return r;
     });
-    awaitConfig(ns, "edge", c -> c.routes().size() == 1 && c.routes().get(0).pathPrefixes().contains("/new"));
+    awaitConfig(ns, "edge", c -> c.routes().size() == 1 && paths(c.routes().get(0)).contains("/new"));
 
     client.resource(service(ns, "web", 9002)).update();
     awaitConfig(ns, "edge", c -> c.services().get(0).targets().get(0).port() == 9002);
@@ -155,6 +158,9 @@ class GatewayClusterReconcilerTest {
             && "True".equals(condition(g.getStatus().getConditions(), "Degraded").getStatus()));
     assertThat(condition(gc.getStatus().getConditions(), "Degraded").getMessage()).contains(ns + "/broken");
 
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+        .anyMatch(e -> "Warning".equals(e.getType()) && "BackendNotFound".equals(e.getReason())
+            && "broken".equals(e.getInvolvedObject().getName())));
     // creating the missing Service heals the route
     client.resource(service(ns, "missing", 9003)).create();
     awaitConfig(ns, "edge", c -> c.routes().size() == 2);
@@ -173,11 +179,36 @@ class GatewayClusterReconcilerTest {
             && OwnedObjects.allGone(client, ns, "edge"));
   }
 
+  @Test
+  void routeNamingAMissingClusterIsToldSoUntilTheClusterAppears() {
+    String ns = newNamespace();
+    client.resource(service(ns, "web", 9001)).create();
+    client.resource(route(ns, "early", "later", null, "/early", "web")).create();
+
+    ArchwayRoute early = await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.resources(ArchwayRoute.class).inNamespace(ns).withName("early").get(),
+        r -> condition(r.getStatus() == null ? null : r.getStatus().getConditions(), "Accepted") != null);
+    Condition accepted = condition(early.getStatus().getConditions(), "Accepted");
+    assertThat(accepted.getStatus()).isEqualTo("False");
+    assertThat(accepted.getReason()).isEqualTo("GatewayClusterNotFound");
+    assertThat(accepted.getMessage()).contains("spec.gatewayClusterRef.name").contains("later");
+
+    client.resource(cluster(ns, "later")).create();
+    awaitConfig(ns, "later", c -> c.routes().size() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.resources(ArchwayRoute.class).inNamespace(ns).withName("early").get(),
+        r -> "True".equals(condition(r.getStatus().getConditions(), "Accepted").getStatus()));
+  }
+
   static GatewayConfig awaitConfig(String ns, String cluster, java.util.function.Predicate<GatewayConfig> until) {
     return await().atMost(Duration.ofSeconds(30)).until(() -> {
       ConfigMap cm = client.configMaps().inNamespace(ns).withName(cluster + "-config").get();
       return cm == null ? null : ConfigCodec.decode(cm.getData().get("config.json"));
     }, c -> c != null && until.test(c));
+  }
+
+  static List<String> paths(dev.archway.model.RouteConfig route) {
+    return route.matches().stream().map(m -> m.path().value()).toList();
   }
 
   static Condition condition(List<Condition> conditions, String type) {
