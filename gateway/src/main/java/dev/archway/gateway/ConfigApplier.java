@@ -4,6 +4,7 @@ import dev.archway.gateway.proxy.ListenerException;
 import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.routing.RouteTable;
 import dev.archway.gateway.source.ConfigSink;
+import dev.archway.gateway.upstream.UpstreamSet;
 import dev.archway.gateway.source.LastKnownGoodStore;
 import dev.archway.model.ConfigCodec;
 import dev.archway.model.ConfigException;
@@ -28,6 +29,7 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
 
   private final LiveConfig live;
   private final ListenerSet listeners;
+  private final UpstreamSet upstreams;
   private final Optional<LastKnownGoodStore> lastKnownGood;
   private final GatewayMetrics metrics;
   private final ExecutorService thread =
@@ -41,10 +43,12 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
   public ConfigApplier(
       LiveConfig live,
       ListenerSet listeners,
+      UpstreamSet upstreams,
       Optional<LastKnownGoodStore> lastKnownGood,
       GatewayMetrics metrics) {
     this.live = live;
     this.listeners = listeners;
+    this.upstreams = upstreams;
     this.lastKnownGood = lastKnownGood;
     this.metrics = metrics;
   }
@@ -74,6 +78,7 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
   }
 
   private ApplyOutcome apply(String document, String origin) {
+    long started = System.nanoTime();
     GatewayConfig config;
     try {
       config = ConfigCodec.decode(document);
@@ -92,13 +97,21 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
         lastRejection = null;
         return new ApplyOutcome(ApplyOutcome.Result.UNCHANGED, config.version(), null);
       }
-      RouteTable routes = RouteTable.compile(config);
+      UpstreamSet.Prepared prepared = upstreams.prepare(config.services());
+      RouteTable routes;
+      try {
+        routes = RouteTable.compile(config, prepared.upstreams());
+        listeners.openMissing(config.listeners());
+      } catch (ListenerException | RuntimeException e) {
+        upstreams.abandon(prepared);
+        throw e;
+      }
       routes.warnings().forEach(w -> LOG.warnf("config %s: %s", config.version(), w));
-      listeners.openMissing(config.listeners());
       live.swap(new AppliedConfig(config, routes, origin, Instant.now()));
+      upstreams.commit(prepared);
       listeners.closeUnwanted(config.listeners());
       lastRejection = null;
-      metrics.configApplied(config.version());
+      metrics.configApplied(config.version(), System.nanoTime() - started);
       LOG.infof("applied config %s (%d routes, %d services) from %s",
           config.version(), config.routes().size(), config.services().size(), origin);
       lastKnownGood.ifPresent(store -> keep(store, config));
@@ -129,5 +142,6 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    upstreams.close();
   }
 }

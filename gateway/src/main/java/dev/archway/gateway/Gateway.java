@@ -6,6 +6,7 @@ import dev.archway.gateway.source.ConfigMapConfigSource;
 import dev.archway.gateway.source.ConfigSource;
 import dev.archway.gateway.source.FileConfigSource;
 import dev.archway.gateway.source.LastKnownGoodStore;
+import dev.archway.gateway.upstream.UpstreamSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,10 +48,12 @@ public class Gateway {
         proxy.instances().orElse(Runtime.getRuntime().availableProcessors()),
         proxy.connectTimeout(),
         proxy.idleTimeout(),
-        proxy.maxConnectionsPerTarget());
+        proxy.maxConnectionsPerTarget(),
+        proxy.requestTimeout(),
+        proxy.keepAliveTimeout());
     Optional<LastKnownGoodStore> lastKnownGood = settings.lastKnownGood().dir().map(LastKnownGoodStore::new);
     listeners = new ListenerSet(vertx, options, live::routeTable, metrics);
-    applier = new ConfigApplier(live, listeners, lastKnownGood, metrics);
+    applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
     source = switch (settings.config().source()) {
       case FILE -> fileSource();
       case KUBERNETES -> configMapSource(lastKnownGood);

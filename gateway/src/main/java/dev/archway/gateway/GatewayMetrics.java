@@ -4,11 +4,23 @@ import dev.archway.gateway.proxy.RequestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's meters: {@code archway_requests_total{route,status}},
- * {@code archway_config_info{version}} and {@code archway_config_reloads_total{result}}.
+ * The gateway's meters. Labels are route and service names and status classes, never paths or
+ * targets (except the per-target health gauge), so cardinality follows the config's size.
+ *
+ * <ul>
+ *   <li>{@code archway_requests_total{route,status}} answers to clients by status class
+ *   <li>{@code archway_request_duration_seconds{route}} downstream latency, histogram buckets
+ *   <li>{@code archway_upstream_requests_total{service,status}} answers of targets, every try
+ *   <li>{@code archway_upstream_connect_errors_total{service}}, {@code archway_upstream_retries_total{service}}
+ *   <li>{@code archway_config_info{version}}, {@code archway_config_reloads_total{result}},
+ *       {@code archway_config_reload_duration_seconds}
+ * </ul>
  */
 public final class GatewayMetrics implements RequestMetrics {
 
@@ -16,14 +28,34 @@ public final class GatewayMetrics implements RequestMetrics {
 
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Counter[]> requests = new ConcurrentHashMap<>();
+  private static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter[]> upstreamRequests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> connectErrors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
   private final Counter applied;
   private final Counter rejected;
+  private final Timer reloadDuration;
   private Gauge versionInfo;
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.applied = reloads("applied");
     this.rejected = reloads("rejected");
+    this.reloadDuration = Timer.builder("archway.config.reload.duration")
+        .description("Time from receiving a config document to serving it")
+        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(250),
+            Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .register(registry);
+  }
+
+  /** The registry these meters live in. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   private Counter reloads(String result) {
@@ -45,6 +77,64 @@ public final class GatewayMetrics implements RequestMetrics {
     }
   }
 
+  @Override
+  public void duration(String route, long nanos) {
+    Timer timer = durations.get(route);
+    if (timer == null) {
+      timer = durations.computeIfAbsent(route, r -> Timer.builder("archway.request.duration")
+          .description("Time from a request's arrival to the end of its answer, by route")
+          .tag("route", r)
+          .serviceLevelObjectives(LATENCY_BUCKETS)
+          .register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void upstreamResponse(String service, int status) {
+    Counter[] byClass = upstreamRequests.get(service);
+    if (byClass == null) {
+      byClass = upstreamRequests.computeIfAbsent(service, s -> byStatusClass("archway.upstream.requests",
+          "Answers of upstream targets (every try), by service and status class", "service", s));
+    }
+    int statusClass = status / 100 - 1;
+    if (statusClass >= 0 && statusClass < byClass.length) {
+      byClass[statusClass].increment();
+    }
+  }
+
+  @Override
+  public void connectError(String service) {
+    count(connectErrors, "archway.upstream.connect.errors", "Connections to targets that failed, by service",
+        service);
+  }
+
+  @Override
+  public void retry(String service) {
+    count(retries, "archway.upstream.retries", "Requests tried again, by service", service);
+  }
+
+  private void count(ConcurrentHashMap<String, Counter> counters, String name, String description, String service) {
+    Counter counter = counters.get(service);
+    if (counter == null) {
+      counter = counters.computeIfAbsent(service, s -> Counter.builder(name)
+          .description(description).tag("service", s).register(registry));
+    }
+    counter.increment();
+  }
+
+  private Counter[] byStatusClass(String name, String description, String tag, String value) {
+    Counter[] counters = new Counter[STATUS_CLASSES.length];
+    for (int i = 0; i < counters.length; i++) {
+      counters[i] = Counter.builder(name)
+          .description(description)
+          .tag(tag, value)
+          .tag("status", STATUS_CLASSES[i])
+          .register(registry);
+    }
+    return counters;
+  }
+
   private Counter[] countersFor(String route) {
     Counter[] counters = new Counter[STATUS_CLASSES.length];
     for (int i = 0; i < counters.length; i++) {
@@ -57,8 +147,9 @@ public final class GatewayMetrics implements RequestMetrics {
     return counters;
   }
 
-  synchronized void configApplied(String version) {
+  synchronized void configApplied(String version, long nanos) {
     applied.increment();
+    reloadDuration.record(nanos, TimeUnit.NANOSECONDS);
     if (versionInfo != null) {
       registry.remove(versionInfo);
     }

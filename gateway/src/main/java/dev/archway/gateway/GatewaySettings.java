@@ -98,6 +98,17 @@ public interface GatewaySettings {
     @WithDefault("60s")
     Duration idleTimeout();
 
+    /**
+     * Limit on a whole upstream exchange, retries included, before the gateway answers 504; a
+     * Service's timeouts.requestMillis overrides it. 0: no limit.
+     */
+    @WithDefault("0s")
+    Duration requestTimeout();
+
+    /** An idle pooled upstream connection is closed after this; a Service's timeouts.idleMillis overrides it. */
+    @WithDefault("60s")
+    Duration keepAliveTimeout();
+
     /** Keep-alive connections pooled per target and event loop. */
     @WithDefault("256")
     int maxConnectionsPerTarget();

@@ -87,7 +87,7 @@ class ConfigApplierTest {
         + "listeners: [{name: http, port: " + port + ", protocol: HTTP}]\n"
         + "services: [{name: test/svc, loadBalancer: RoundRobin, targets: [{host: 127.0.0.1, port: "
         + a.port() + ", weight: 1}]}]\n"
-        + "routes: [{name: test/all, rule: 0, hosts: [], pathPrefixes: [/], backends: [{service: test/svc, weight: 1}]}]\n";
+        + "routes: [{name: test/all, rule: 0, hosts: [], matches: [{path: {type: PathPrefix, value: /}}], backends: [{service: test/svc, weight: 1}]}]\n";
     assertThat(gateway.apply(yaml)).isEqualTo(new ApplyOutcome(Result.UNCHANGED, config.version(), null));
     assertThat(gateway.live.current()).isSameAs(first);
   }

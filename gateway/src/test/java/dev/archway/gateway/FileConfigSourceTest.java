@@ -60,7 +60,7 @@ class FileConfigSourceTest {
           - name: local/echo
             rule: 0
             hosts: [echo.example.com]
-            pathPrefixes: [%s]
+            matches: [{path: {type: PathPrefix, value: "%s"}}]
             backends: [{service: local/echo, weight: 1}]
         """.formatted(port, targetPort, prefix);
   }
@@ -90,7 +90,7 @@ class FileConfigSourceTest {
     Files.writeString(file, yaml("v3-no-slash", a.port()));
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.applier.lastRejection() != null);
     assertThat(gateway.applier.lastRejection().message())
-        .contains("routes[0].pathPrefixes[0]: v3-no-slash does not start with '/'");
+        .contains("routes[0].matches[0].path.value: v3-no-slash does not start with '/'");
     assertThat(gateway.version()).isEqualTo(running);
     assertThat(answer("/v2/hello")).isEqualTo("b");
 

@@ -100,7 +100,13 @@ class GatewayProcessTest {
       String scraped = get(metrics).body();
       assertThat(scraped).contains("archway_config_info{version=\"" + config.version() + "\"} 1.0",
           "archway_config_reloads_total{result=\"applied\"} 1.0",
-          "archway_requests_total{route=\"test/all\",status=\"2xx\"} 1.0");
+          "archway_requests_total{route=\"test/all\",status=\"2xx\"} 1.0",
+          "archway_upstream_requests_total{service=\"test/svc\",status=\"2xx\"} 1.0",
+          "archway_upstream_target_healthy{service=\"test/svc\",target=\"127.0.0.1:"
+              + vertxUpstream.upstream.port() + "\"} 1.0",
+          "archway_config_reload_duration_seconds_count 1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> get(metrics).body()
+          .contains("archway_request_duration_seconds_bucket{route=\"test/all\",le=\"0.005\"}"));
       assertThat(FileSource.DIR.resolve("lkg").resolve("last-known-good.json")).exists();
     }
   }

@@ -4,6 +4,7 @@ import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.ProxyOptions;
 import dev.archway.gateway.proxy.RequestMetrics;
 import dev.archway.gateway.source.LastKnownGoodStore;
+import dev.archway.gateway.upstream.UpstreamSet;
 import dev.archway.model.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -32,12 +33,35 @@ final class GatewayUnderTest implements AutoCloseable {
   }
 
   GatewayUnderTest(Vertx vertx, Optional<LastKnownGoodStore> lastKnownGood) {
-    RequestMetrics recording = (route, status) -> {
-      servingThreads.add(Thread.currentThread().getName());
-      metrics.record(route, status);
+    RequestMetrics recording = new RequestMetrics() {
+      @Override
+      public void record(String route, int status) {
+        servingThreads.add(Thread.currentThread().getName());
+        metrics.record(route, status);
+      }
+
+      @Override
+      public void duration(String route, long nanos) {
+        metrics.duration(route, nanos);
+      }
+
+      @Override
+      public void upstreamResponse(String service, int status) {
+        metrics.upstreamResponse(service, status);
+      }
+
+      @Override
+      public void connectError(String service) {
+        metrics.connectError(service);
+      }
+
+      @Override
+      public void retry(String service) {
+        metrics.retry(service);
+      }
     };
     listeners = new ListenerSet(vertx, OPTIONS, live::routeTable, recording);
-    applier = new ConfigApplier(live, listeners, lastKnownGood, metrics);
+    applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
   }
 
   ApplyOutcome apply(GatewayConfig config) {

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP upstream on 127.0.0.1 and an ephemeral port. Answers with its name; {@code /echo}
- * streams the request body back; {@code /slow} answers after 300 ms; when silent it never answers.
+ * streams the request body back; {@code /slow} answers after 300 ms; when silent it never answers;
+ * when told a status, answers everything with it.
  */
 final class TestUpstream implements AutoCloseable {
 
@@ -20,14 +21,18 @@ final class TestUpstream implements AutoCloseable {
 
   final String name;
   final Queue<Received> received = new ConcurrentLinkedQueue<>();
+  /** Connections the gateway closed (or lost). */
+  final java.util.concurrent.atomic.AtomicInteger closedConnections = new java.util.concurrent.atomic.AtomicInteger();
   private final Vertx vertx;
   private final HttpServer server;
   private volatile boolean silent;
+  private volatile int status;
 
   private TestUpstream(Vertx vertx, String name) throws Exception {
     this.name = name;
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server = vertx.createHttpServer().requestHandler(this::handle)
+        .connectionHandler(connection -> connection.closeHandler(closed -> closedConnections.incrementAndGet()));
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
@@ -37,6 +42,12 @@ final class TestUpstream implements AutoCloseable {
 
   TestUpstream silent() {
     silent = true;
+    return this;
+  }
+
+  /** Answers every request with this status from now on; 0 goes back to normal. */
+  TestUpstream answering(int status) {
+    this.status = status;
     return this;
   }
 
@@ -52,6 +63,10 @@ final class TestUpstream implements AutoCloseable {
     received.add(new Received(request.method().name(), request.uri(),
         HttpHeaders.headers().addAll(request.headers())));
     if (silent) {
+      return;
+    }
+    if (status != 0) {
+      request.response().setStatusCode(status).putHeader("x-upstream", name).end(name);
       return;
     }
     if (request.path().equals("/echo")) {

@@ -3,12 +3,11 @@ package dev.archway.gateway.proxy;
 import dev.archway.gateway.routing.RouteTable;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClient;
 import java.util.function.Supplier;
 
 /**
- * One instance of a proxy listener on its own event loop: a server on the shared port and an
- * upstream connection pool of its own, so a request never hops threads.
+ * One instance of a proxy listener on its own event loop: a server on the shared port and
+ * upstream connection pools of its own, so a request never hops threads.
  */
 final class ListenerVerticle extends AbstractVerticle {
 
@@ -33,10 +32,9 @@ final class ListenerVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    HttpClient client =
-        vertx.httpClientBuilder().with(options.clientOptions()).with(options.poolOptions()).build();
+    UpstreamClients clients = new UpstreamClients(vertx, options);
     vertx.createHttpServer(options.serverOptions())
-        .requestHandler(new ProxyHandler(routes, client, options, metrics, inFlight))
+        .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight))
         .listen(port, options.bindHost())
         .<Void>mapEmpty()
         .onComplete(started);

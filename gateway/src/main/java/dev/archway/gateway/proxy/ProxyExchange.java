@@ -1,8 +1,15 @@
 package dev.archway.gateway.proxy;
 
-import dev.archway.gateway.routing.Target;
+import dev.archway.gateway.routing.Route;
+import dev.archway.gateway.routing.RouteMatch;
+import dev.archway.gateway.upstream.Endpoint;
+import dev.archway.gateway.upstream.Upstream;
+import dev.archway.model.RouteFilters;
+import dev.archway.model.ServiceConfig.HashPolicy;
+import dev.archway.model.ServiceConfig.RetryPolicy;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -12,159 +19,382 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * One request relayed to one target: headers filtered, bodies streamed both ways with back
- * pressure, failures turned into 502 (cannot reach) or 504 (too slow).
+ * One request relayed to a service: filters applied, a target picked by the service's balancer,
+ * bodies streamed both ways with back pressure, retried by the service's policy, failures turned
+ * into 502 (cannot reach), 503 (no healthy target) or 504 (too slow).
+ *
+ * <p>All of it runs on the event loop of the listener that took the request.
  */
 final class ProxyExchange {
 
   private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(
+      HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
+  private final Vertx vertx;
   private final HttpServerRequest request;
-  private final String route;
-  private final String service;
-  private final Target target;
+  private final RouteMatch match;
+  private final Route route;
+  private final Upstream upstream;
   private final HttpClient client;
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
-  private HttpClientRequest upstream;
+  private final RetryPolicy retry;
+  private final boolean hasBody;
+  private MultiMap headers;
+  private String uri;
+  private HostAndPort authority;
+  private String hashKey;
+
+  /** Tries started so far; a callback of an earlier try is stale. */
+  private int tries;
+  private Endpoint endpoint;
+  private HttpClientRequest upstreamRequest;
+  private boolean tryOpen;
+  private boolean tryIsRetry;
+  private boolean bodySent;
+  /** The client's answer is decided: relayed, or a gateway reply. */
+  private boolean decided;
   private boolean finished;
+  private long requestTimer = -1;
+  private long tryTimer = -1;
 
   ProxyExchange(
+      Vertx vertx,
       HttpServerRequest request,
-      String route,
-      String service,
-      Target target,
+      RouteMatch match,
+      Upstream upstream,
       HttpClient client,
       ProxyOptions options,
       RequestMetrics metrics,
       InFlight inFlight) {
+    this.vertx = vertx;
     this.request = request;
-    this.route = route;
-    this.service = service;
-    this.target = target;
+    this.match = match;
+    this.route = match.route();
+    this.upstream = upstream;
     this.client = client;
     this.options = options;
     this.metrics = metrics;
     this.inFlight = inFlight;
+    this.retry = upstream.retry();
+    this.hasBody = hasBody(request.headers());
   }
 
   void start() {
     inFlight.started();
+    upstream.requestStarted();
     HttpServerResponse response = request.response();
-    response.endHandler(ended -> finish());
-    response.closeHandler(closed -> {
-      finish();
-      if (upstream != null) {
-        upstream.reset(); // the client went away: so does the upstream exchange
-      }
-    });
-    // hold the body until the upstream connection is there to take it
-    request.pause();
-    MultiMap headers = HttpHeaders.headers();
+    response.endHandler(ended -> finish(false));
+    response.closeHandler(closed -> finish(true)); // the client went away: so does the upstream exchange
+    if (hasBody) {
+      // hold the body until an upstream connection is there to take it
+      request.pause();
+    }
+    prepare();
+    Duration limit = upstream.requestTimeout(options.requestTimeout());
+    if (!limit.isZero()) {
+      requestTimer = vertx.setTimer(limit.toMillis(), id -> {
+        requestTimer = -1;
+        requestTimedOut();
+      });
+    }
+    attempt(null, false);
+  }
+
+  /** Headers, URI and authority sent on every try. */
+  private void prepare() {
+    headers = HttpHeaders.headers();
     HopByHopHeaders.copyEndToEnd(request.headers(), headers);
     headers.remove(HttpHeaders.EXPECT);
     ForwardedHeaders.add(request, headers);
-    RequestOptions upstreamOptions =
-        new RequestOptions()
-            .setMethod(request.method())
-            .setHost(target.host())
-            .setPort(target.port())
-            .setURI(originForm())
-            .setHeaders(headers)
-            .setConnectTimeout(options.connectTimeout().toMillis())
-            .setIdleTimeout(options.idleTimeout().toMillis());
-    client.request(upstreamOptions).onComplete(connected -> {
-      if (connected.failed()) {
-        fail(connected.cause());
-      } else {
-        send(connected.result());
-      }
-    });
-  }
-
-  private void send(HttpClientRequest upstream) {
-    this.upstream = upstream;
-    if (request.response().closed()) {
-      upstream.reset();
-      return;
+    RouteFilters filters = route.filters();
+    RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
+    if (filters != null) {
+      HeaderFilter.apply(filters.requestHeaders(), headers);
     }
-    // failures reach fail() through the response future; without a handler Vert.x logs each one
-    upstream.exceptionHandler(ignored -> { });
     String host = request.getHeader(HttpHeaders.HOST);
+    if (rewrite != null && rewrite.hostname() != null) {
+      host = rewrite.hostname();
+      headers.set(HttpHeaders.HOST, host);
+    }
     if (host != null) {
-      HostAndPort authority = HostAndPort.parseAuthority(host, -1);
-      if (authority != null) {
-        upstream.authority(authority);
-      }
-    }
-    if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH) && isChunked(request.headers())) {
-      upstream.setChunked(true);
-    }
-    upstream.response().onComplete(answered -> {
-      if (answered.failed()) {
-        fail(answered.cause());
-      } else {
-        relay(answered.result());
-      }
-    });
-    request.pipe().endOnFailure(false).to(upstream).onFailure(broken -> upstream.reset());
-  }
-
-  private void relay(HttpClientResponse upstreamResponse) {
-    HttpServerResponse response = request.response();
-    if (response.closed() || response.ended()) {
-      upstreamResponse.request().reset();
-      return;
-    }
-    int status = upstreamResponse.statusCode();
-    response.setStatusCode(status);
-    response.setStatusMessage(upstreamResponse.statusMessage());
-    HopByHopHeaders.copyEndToEnd(upstreamResponse.headers(), response.headers());
-    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
-      response.setChunked(true);
-    }
-    metrics.record(route, status);
-    upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(broken -> response.reset());
-  }
-
-  private void finish() {
-    if (!finished) {
-      finished = true;
-      inFlight.finished();
-    }
-  }
-
-  private void fail(Throwable cause) {
-    HttpServerResponse response = request.response();
-    if (response.headWritten()) {
-      // part of the answer is out: only closing tells the client it is incomplete
-      response.reset();
-      return;
-    }
-    // drop whatever is left of the request body so the connection can carry the next request
-    request.handler(null).resume();
-    boolean timeout = cause instanceof TimeoutException || cause instanceof ConnectTimeoutException;
-    LOG.debugf("%s %s via %s to %s (%s): %s", request.method(), request.path(), route, target, service, cause);
-    if (timeout) {
-      GatewayReply.send(request, 504, "upstream " + service + " did not answer in time", route, metrics);
-    } else {
-      GatewayReply.send(request, 502, "upstream " + service + " cannot be reached", route, metrics);
-    }
-  }
-
-  /** Path and query only, also when the client sent an absolute URI. */
-  private String originForm() {
-    String uri = request.uri();
-    if (uri.startsWith("/")) {
-      return uri;
+      authority = HostAndPort.parseAuthority(host, -1);
     }
     String path = request.path() == null || request.path().isEmpty() ? "/" : request.path();
     String query = request.query();
+    if (rewrite != null && rewrite.pathType() != null) {
+      path = PathRewrite.apply(rewrite, match, path);
+      uri = query == null ? path : path + "?" + query;
+    } else {
+      uri = originForm(path, query);
+    }
+    hashKey = hashKey(upstream.hashPolicy(), request);
+  }
+
+  private void attempt(Endpoint avoid, boolean isRetry) {
+    Endpoint picked = upstream.pick(hashKey, avoid);
+    if (picked == null) {
+      if (isRetry) {
+        upstream.retryFinished();
+      }
+      decide();
+      resumeAndDrop();
+      GatewayReply.send(request, 503, "service " + upstream.service() + " has no healthy target", route.name(),
+          metrics);
+      return;
+    }
+    endpoint = picked;
+    int thisTry = ++tries;
+    tryOpen = true;
+    tryIsRetry = isRetry;
+    upstreamRequest = null;
+    upstream.tryStarted(picked);
+    if (retry != null && retry.perTryTimeoutMillis() > 0) {
+      tryTimer = vertx.setTimer(retry.perTryTimeoutMillis(), id -> {
+        if (!stale(thisTry)) {
+          tryTimer = -1;
+          tryFailed(new TimeoutException("no answer within the per-try timeout"), false);
+        }
+      });
+    }
+    RequestOptions upstreamOptions =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setHost(picked.target().host())
+            .setPort(picked.target().port())
+            .setURI(uri)
+            .setHeaders(headers)
+            .setConnectTimeout(upstream.connectTimeout(options.connectTimeout()).toMillis())
+            .setIdleTimeout(options.idleTimeout().toMillis());
+    client.request(upstreamOptions).onComplete(connected -> {
+      if (stale(thisTry)) {
+        if (connected.succeeded()) {
+          connected.result().reset();
+        }
+        return;
+      }
+      if (connected.failed()) {
+        metrics.connectError(upstream.service());
+        tryFailed(connected.cause(), true);
+      } else {
+        send(connected.result(), thisTry);
+      }
+    });
+  }
+
+  private void send(HttpClientRequest sending, int thisTry) {
+    upstreamRequest = sending;
+    // failures reach tryFailed() through the response future; without a handler Vert.x logs each one
+    sending.exceptionHandler(ignored -> { });
+    if (authority != null) {
+      sending.authority(authority);
+    }
+    sending.response().onComplete(answered -> {
+      if (stale(thisTry)) {
+        return;
+      }
+      if (answered.failed()) {
+        tryFailed(answered.cause(), false);
+      } else {
+        answered(answered.result());
+      }
+    });
+    if (hasBody) {
+      if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+        sending.setChunked(true);
+      }
+      bodySent = true;
+      request.pipe().endOnFailure(false).to(sending).onFailure(broken -> sending.reset());
+    } else {
+      sending.end();
+    }
+  }
+
+  private void answered(HttpClientResponse answer) {
+    int status = answer.statusCode();
+    metrics.upstreamResponse(upstream.service(), status);
+    upstream.report(endpoint, status);
+    if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
+      Endpoint previous = endpoint;
+      closeTry();
+      answer.request().reset();
+      metrics.retry(upstream.service());
+      attempt(previous, true);
+      return;
+    }
+    cancelTryTimer(); // the per-try timeout covers the wait for the response head
+    relay(answer, status);
+  }
+
+  private void relay(HttpClientResponse answer, int status) {
+    decide();
+    HttpServerResponse response = request.response();
+    if (response.closed() || response.ended()) {
+      answer.request().reset();
+      return;
+    }
+    response.setStatusCode(status);
+    response.setStatusMessage(answer.statusMessage());
+    HopByHopHeaders.copyEndToEnd(answer.headers(), response.headers());
+    RouteFilters filters = route.filters();
+    if (filters != null) {
+      HeaderFilter.apply(filters.responseHeaders(), response.headers());
+    }
+    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
+      response.setChunked(true);
+    }
+    metrics.record(route.name(), status);
+    answer.pipe().endOnFailure(false).to(response).onComplete(piped -> {
+      closeTry();
+      if (piped.failed()) {
+        response.reset();
+      }
+    });
+  }
+
+  /** The current try failed before an answer: connect failure, per-try or idle timeout, reset. */
+  private void tryFailed(Throwable cause, boolean connectFailure) {
+    Endpoint failed = endpoint;
+    upstream.report(failed, 0);
+    closeTry(); // first: the reset below completes this try's futures, which must find it stale
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    boolean timeout = isTimeout(cause);
+    LOG.debugf("%s %s via %s to %s (%s) try %d: %s", request.method(), request.path(), route, failed,
+        upstream.service(), tries, cause);
+    boolean retriable = connectFailure || (timeout && retry != null && retry.retryOn().contains(504));
+    if (retriable && mayRetry(connectFailure)) {
+      metrics.retry(upstream.service());
+      attempt(failed, true);
+      return;
+    }
+    fail(timeout);
+  }
+
+  /**
+   * True when the policy and the budget allow one more try; acquires budget. A request whose body
+   * went out is retried only on connect failures (the body is still held then).
+   */
+  private boolean mayRetry(boolean connectFailure) {
+    if (retry == null || decided || finished || request.response().closed()) {
+      return false;
+    }
+    if (!IDEMPOTENT.contains(request.method()) || tries > retry.attempts()) {
+      return false;
+    }
+    if (!connectFailure && bodySent) {
+      return false;
+    }
+    return upstream.tryRetry();
+  }
+
+  private void requestTimedOut() {
+    if (finished) {
+      return;
+    }
+    HttpServerResponse response = request.response();
+    if (tryOpen) {
+      upstream.report(endpoint, 0);
+      closeTry();
+      if (upstreamRequest != null) {
+        upstreamRequest.reset();
+      }
+    }
+    if (response.headWritten()) {
+      response.reset(); // part of the answer is out: only closing tells the client it is incomplete
+      return;
+    }
+    fail(true);
+  }
+
+  private void fail(boolean timeout) {
+    decide();
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    resumeAndDrop();
+    if (timeout) {
+      GatewayReply.send(request, 504, "upstream " + upstream.service() + " did not answer in time", route.name(),
+          metrics);
+    } else {
+      GatewayReply.send(request, 502, "upstream " + upstream.service() + " cannot be reached", route.name(),
+          metrics);
+    }
+  }
+
+  /** Drops whatever is left of the request body so the connection can carry the next request. */
+  private void resumeAndDrop() {
+    if (hasBody && !bodySent) {
+      request.handler(null).resume();
+    }
+  }
+
+  /** A callback of a try that is over, or of an exchange that is decided or finished. */
+  private boolean stale(int thisTry) {
+    return thisTry != tries || !tryOpen || decided || finished;
+  }
+
+  private void decide() {
+    decided = true;
+    cancelTryTimer();
+  }
+
+  private void closeTry() {
+    if (tryOpen) {
+      tryOpen = false;
+      cancelTryTimer();
+      upstream.tryEnded(endpoint);
+      if (tryIsRetry) {
+        upstream.retryFinished();
+      }
+    }
+  }
+
+  private void cancelTryTimer() {
+    if (tryTimer >= 0) {
+      vertx.cancelTimer(tryTimer);
+      tryTimer = -1;
+    }
+  }
+
+  private void finish(boolean clientGone) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (requestTimer >= 0) {
+      vertx.cancelTimer(requestTimer);
+      requestTimer = -1;
+    }
+    if (clientGone && tryOpen) {
+      closeTry();
+      if (upstreamRequest != null) {
+        upstreamRequest.reset();
+      }
+    }
+    inFlight.finished();
+    upstream.requestFinished();
+  }
+
+  /** Path and query only, also when the client sent an absolute URI. */
+  private String originForm(String path, String query) {
+    String received = request.uri();
+    if (received.startsWith("/")) {
+      return received;
+    }
     return query == null ? path : path + "?" + query;
   }
 
@@ -172,12 +402,49 @@ final class ProxyExchange {
     return request.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200;
   }
 
-  private static boolean isChunked(MultiMap headers) {
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof TimeoutException || cause instanceof ConnectTimeoutException
+        || cause instanceof io.netty.handler.timeout.TimeoutException;
+  }
+
+  private static boolean hasBody(MultiMap headers) {
+    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.trim().equals("0");
+    }
     for (String value : headers.getAll(HttpHeaders.TRANSFER_ENCODING)) {
-      if (value.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+      if (value.toLowerCase(Locale.ROOT).contains("chunked")) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The key consistent hashing uses for this request, or null (then a random target). */
+  static String hashKey(HashPolicy policy, HttpServerRequest request) {
+    if (policy == null) {
+      return null;
+    }
+    switch (policy.source()) {
+      case HashPolicy.HEADER:
+        return request.getHeader(policy.name());
+      case HashPolicy.COOKIE:
+        return cookie(request.headers().getAll(HttpHeaders.COOKIE), policy.name());
+      default:
+        SocketAddress remote = request.remoteAddress();
+        return remote == null ? null : remote.hostAddress();
+    }
+  }
+
+  static String cookie(java.util.List<String> headers, String name) {
+    for (String header : headers) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+          return pair.substring(eq + 1).trim();
+        }
+      }
+    }
+    return null;
   }
 }

@@ -1,31 +1,39 @@
 package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.Route;
+import dev.archway.gateway.routing.RouteMatch;
 import dev.archway.gateway.routing.RouteTable;
-import dev.archway.gateway.routing.Target;
-import dev.archway.gateway.routing.Upstream;
+import dev.archway.gateway.upstream.Upstream;
+import dev.archway.model.RouteFilters;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Supplier;
 
-/** Routes each request with the route table live at its arrival and hands it to a {@link ProxyExchange}. */
+/**
+ * Routes each request with the route table live at its arrival, then answers it itself (no
+ * route, direct response, no target) or hands it to a {@link ProxyExchange}.
+ */
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
+  private final Vertx vertx;
   private final Supplier<RouteTable> routes;
-  private final HttpClient client;
+  private final UpstreamClients clients;
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
 
   ProxyHandler(
+      Vertx vertx,
       Supplier<RouteTable> routes,
-      HttpClient client,
+      UpstreamClients clients,
       ProxyOptions options,
       RequestMetrics metrics,
       InFlight inFlight) {
+    this.vertx = vertx;
     this.routes = routes;
-    this.client = client;
+    this.clients = clients;
     this.options = options;
     this.metrics = metrics;
     this.inFlight = inFlight;
@@ -33,15 +41,25 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
+    long arrived = System.nanoTime();
     // read once: a config swapped while this request is in flight does not touch it
     RouteTable table = routes.get();
     if (table == null) {
+      timed(request, RequestMetrics.NO_ROUTE, arrived);
       GatewayReply.send(request, 503, "no routing config applied yet", RequestMetrics.NO_ROUTE, metrics);
       return;
     }
-    Route route = table.match(request.getHeader("host"), request.path());
-    if (route == null) {
+    RouteMatch match = table.match(new ServerRequestFacts(request));
+    if (match == null) {
+      timed(request, RequestMetrics.NO_ROUTE, arrived);
       GatewayReply.send(request, 404, "no route for this host and path", RequestMetrics.NO_ROUTE, metrics);
+      return;
+    }
+    Route route = match.route();
+    timed(request, route.name(), arrived);
+    RouteFilters.DirectResponse direct = route.directResponse();
+    if (direct != null) {
+      answerDirectly(request, route, direct);
       return;
     }
     Upstream upstream = route.pickBackend();
@@ -50,13 +68,25 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           route.name(), metrics);
       return;
     }
-    Target target = upstream.nextTarget();
-    if (target == null) {
-      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets",
-          route.name(), metrics);
+    if (!upstream.hasTargets()) {
+      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", route.name(), metrics);
       return;
     }
-    new ProxyExchange(request, route.name(), upstream.service(), target, client, options, metrics, inFlight)
+    new ProxyExchange(vertx, request, match, upstream,
+        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, metrics, inFlight)
         .start();
+  }
+
+  private void timed(HttpServerRequest request, String route, long arrived) {
+    request.response().bodyEndHandler(done -> metrics.duration(route, System.nanoTime() - arrived));
+  }
+
+  private void answerDirectly(HttpServerRequest request, Route route, RouteFilters.DirectResponse direct) {
+    HttpServerResponse response = request.response();
+    response.setStatusCode(direct.status());
+    response.putHeader("content-type", direct.contentType() == null ? "text/plain; charset=utf-8" : direct.contentType());
+    HeaderFilter.apply(route.filters().responseHeaders(), response.headers());
+    metrics.record(route.name(), direct.status());
+    response.end(direct.body() == null ? "" : direct.body());
   }
 }

@@ -13,18 +13,29 @@ import java.time.Duration;
  * @param connectTimeout how long to wait for an upstream connection (then 504)
  * @param idleTimeout how long an upstream may stay silent during an exchange (then 504)
  * @param maxConnectionsPerTarget pooled keep-alive connections per target and event loop
+ * @param requestTimeout limit on a whole upstream exchange, retries included (then 504); zero: none
+ * @param keepAliveTimeout an idle pooled upstream connection is closed after this
  */
 public record ProxyOptions(
     String bindHost,
     int instances,
     Duration connectTimeout,
     Duration idleTimeout,
-    int maxConnectionsPerTarget) {
+    int maxConnectionsPerTarget,
+    Duration requestTimeout,
+    Duration keepAliveTimeout) {
 
   public ProxyOptions {
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be at least 1, was " + instances);
     }
+  }
+
+  /** Without a request timeout, pooled connections kept 60 s. */
+  public ProxyOptions(
+      String bindHost, int instances, Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerTarget) {
+    this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, Duration.ZERO,
+        Duration.ofSeconds(60));
   }
 
   HttpServerOptions serverOptions() {
@@ -36,9 +47,10 @@ public record ProxyOptions(
         .setHandle100ContinueAutomatically(true);
   }
 
-  HttpClientOptions clientOptions() {
+  HttpClientOptions clientOptions(Duration keepAlive) {
     return new HttpClientOptions()
         .setKeepAlive(true)
+        .setKeepAliveTimeout((int) Math.max(1, (keepAlive.toMillis() + 999) / 1000))
         .setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
   }

@@ -1,31 +1,34 @@
 package dev.archway.gateway.routing;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Path prefixes of the routes for one host, matched on whole segments, longest first.
+ * Path-prefix matches of one host group, matched on whole segments, longest first.
  *
  * <p>A lookup tries the request path cut at each of its segment boundaries (at most as long as
  * the longest prefix), longest first: a handful of hash lookups whatever the number of routes.
+ * Under one prefix, matches are kept in precedence order (method, headers, query, document order).
  */
 final class PrefixIndex {
 
   static final PrefixIndex EMPTY = new PrefixIndex(Map.of(), null, 0);
 
-  private final Map<String, Route> byPrefix;
-  private final Route root;
+  private final Map<String, RouteMatch[]> byPrefix;
+  private final RouteMatch[] root;
   private final int longest;
 
-  private PrefixIndex(Map<String, Route> byPrefix, Route root, int longest) {
+  private PrefixIndex(Map<String, RouteMatch[]> byPrefix, RouteMatch[] root, int longest) {
     this.byPrefix = byPrefix;
     this.root = root;
     this.longest = longest;
   }
 
-  Route match(String path) {
+  RouteMatch match(String path, RequestFacts request) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-      return root;
+      return first(root, request);
     }
     int end = path.length();
     while (end > 1 && path.charAt(end - 1) == '/') {
@@ -36,13 +39,28 @@ final class PrefixIndex {
       end = path.lastIndexOf('/', longest);
     }
     while (end > 0) {
-      Route route = byPrefix.get(path.substring(0, end));
-      if (route != null) {
-        return route;
+      RouteMatch[] candidates = byPrefix.get(path.substring(0, end));
+      if (candidates != null) {
+        RouteMatch found = first(candidates, request);
+        if (found != null) {
+          return found;
+        }
       }
       end = path.lastIndexOf('/', end - 1);
     }
-    return root;
+    return first(root, request);
+  }
+
+  static RouteMatch first(RouteMatch[] candidates, RequestFacts request) {
+    if (candidates == null) {
+      return null;
+    }
+    for (RouteMatch candidate : candidates) {
+      if (candidate.accepts(request)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   /** "/api/" and "/api" are the same prefix; "/" stays "/". */
@@ -54,31 +72,32 @@ final class PrefixIndex {
     return prefix.substring(0, end);
   }
 
-  /** Collects prefixes; the first route to claim a prefix keeps it. */
+  /** Collects prefix matches, then sorts each prefix's list by precedence. */
   static final class Builder {
-    private final Map<String, Route> byPrefix = new HashMap<>();
-    private Route root;
-    private int longest;
+    private final Map<String, List<RouteMatch>> byPrefix = new HashMap<>();
 
-    /** Returns the route that already held the prefix, or null when {@code route} took it. */
-    Route add(String prefix, Route route) {
-      String normalized = normalize(prefix);
-      if (normalized.equals("/")) {
-        if (root != null) {
-          return root;
-        }
-        root = route;
-        return null;
-      }
-      Route holder = byPrefix.putIfAbsent(normalized, route);
-      if (holder == null) {
-        longest = Math.max(longest, normalized.length());
-      }
-      return holder;
+    void add(RouteMatch match) {
+      byPrefix.computeIfAbsent(match.path(), p -> new ArrayList<>()).add(match);
+    }
+
+    Map<String, List<RouteMatch>> entries() {
+      return byPrefix;
     }
 
     PrefixIndex build() {
-      return new PrefixIndex(Map.copyOf(byPrefix), root, longest);
+      Map<String, RouteMatch[]> built = new HashMap<>();
+      RouteMatch[] root = null;
+      int longest = 0;
+      for (Map.Entry<String, List<RouteMatch>> e : byPrefix.entrySet()) {
+        RouteMatch[] sorted = e.getValue().stream().sorted(RouteMatch::compareConditions).toArray(RouteMatch[]::new);
+        if (e.getKey().equals("/")) {
+          root = sorted;
+        } else {
+          built.put(e.getKey(), sorted);
+          longest = Math.max(longest, e.getKey().length());
+        }
+      }
+      return new PrefixIndex(Map.copyOf(built), root, longest);
     }
   }
 }

@@ -1,20 +1,24 @@
 package dev.archway.gateway.routing;
 
+import dev.archway.gateway.upstream.Upstream;
+import dev.archway.model.RouteFilters;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A compiled route rule: where its requests go, by backend weight. */
+/** A compiled route rule: what it does to requests (filters) and where they go, by backend weight. */
 public final class Route {
 
   private final String name;
   private final int rule;
   private final Upstream[] backends;
   private final Weights weights;
+  private final RouteFilters filters;
 
-  Route(String name, int rule, Upstream[] backends, Weights weights) {
+  Route(String name, int rule, Upstream[] backends, Weights weights, RouteFilters filters) {
     this.name = name;
     this.rule = rule;
     this.backends = backends;
     this.weights = weights;
+    this.filters = filters;
   }
 
   /** {@code namespace/route} of the Route this rule came from. */
@@ -25,6 +29,16 @@ public final class Route {
   /** Index of the rule inside its Route. */
   public int rule() {
     return rule;
+  }
+
+  /** The rule's filters, or null for none. */
+  public RouteFilters filters() {
+    return filters;
+  }
+
+  /** The gateway's own answer when the rule has one, else null. */
+  public RouteFilters.DirectResponse directResponse() {
+    return filters == null ? null : filters.directResponse();
   }
 
   /** A backend picked at random by weight, or null when every backend has weight 0. */

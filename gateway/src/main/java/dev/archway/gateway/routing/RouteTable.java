@@ -1,6 +1,8 @@
 package dev.archway.gateway.routing;
 
+import dev.archway.gateway.upstream.Upstream;
 import dev.archway.model.GatewayConfig;
+import dev.archway.model.MatchConfig;
 import dev.archway.model.RouteConfig;
 import dev.archway.model.ServiceConfig;
 import java.util.ArrayList;
@@ -11,56 +13,83 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The routing of one config, compiled for lookups: host by hash, then path prefix by hash.
+ * The routing of one config, compiled for lookups: host group by hash, then path by hash
+ * (exact), the group's regular expressions, then path prefix by hash per segment boundary.
  *
- * <p>A host listed by some route is matched against those routes first; when none of their
- * prefixes matches, routes without hosts get their turn (the Gateway API's precedence: a more
- * specific host beats any path).
+ * <p>Host groups are tried most specific first: the exact host, then wildcards from the longest
+ * suffix to the shortest, then routes without hosts. A group whose rules match nothing hands
+ * the request to the next (the Gateway API's precedence: a more specific host beats any path).
  */
 public final class RouteTable {
 
-  private final Map<String, PrefixIndex> byHost;
-  private final PrefixIndex anyHost;
+  private final Map<String, HostRules> exactHosts;
+  private final Map<String, HostRules> wildcardHosts;
+  private final HostRules anyHost;
   private final Map<String, Upstream> upstreams;
   private final List<String> warnings;
 
   private RouteTable(
-      Map<String, PrefixIndex> byHost,
-      PrefixIndex anyHost,
+      Map<String, HostRules> exactHosts,
+      Map<String, HostRules> wildcardHosts,
+      HostRules anyHost,
       Map<String, Upstream> upstreams,
       List<String> warnings) {
-    this.byHost = byHost;
+    this.exactHosts = exactHosts;
+    this.wildcardHosts = wildcardHosts;
     this.anyHost = anyHost;
     this.upstreams = upstreams;
     this.warnings = warnings;
   }
 
-  /** Compiles a validated config (as returned by {@code ConfigCodec.decode}). */
+  /** Compiles a validated config with fresh upstreams (no health checks); for tests and tools. */
   public static RouteTable compile(GatewayConfig config) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     for (ServiceConfig service : config.services()) {
-      upstreams.put(service.name(), Upstream.compile(service));
+      upstreams.put(service.name(), Upstream.standalone(service));
     }
-    Map<String, PrefixIndex.Builder> hosts = new HashMap<>();
-    PrefixIndex.Builder any = new PrefixIndex.Builder();
+    return compile(config, upstreams);
+  }
+
+  /**
+   * Compiles a validated config (as returned by {@code ConfigCodec.decode}) against the
+   * upstreams of its services, by service name.
+   */
+  public static RouteTable compile(GatewayConfig config, Map<String, Upstream> upstreams) {
+    Map<String, HostRules.Builder> exact = new HashMap<>();
+    Map<String, HostRules.Builder> wildcard = new HashMap<>();
+    HostRules.Builder any = new HostRules.Builder("any host");
     List<String> warnings = new ArrayList<>();
+    int order = 0;
     for (int i = 0; i < config.routes().size(); i++) {
       RouteConfig rc = config.routes().get(i);
       Route route = compileRoute(rc, upstreams);
-      for (String prefix : rc.pathPrefixes()) {
+      for (MatchConfig mc : rc.matches()) {
+        RouteMatch match = new RouteMatch(route, mc, order++);
+        List<HostRules.Builder> groups = new ArrayList<>();
         if (rc.hosts().isEmpty()) {
-          claim(any, prefix, route, "any host", i, warnings);
-        } else {
-          for (String host : rc.hosts()) {
-            claim(hosts.computeIfAbsent(host, h -> new PrefixIndex.Builder()), prefix, route,
-                "host " + host, i, warnings);
+          groups.add(any);
+        }
+        for (String host : rc.hosts()) {
+          String h = host.toLowerCase(Locale.ROOT);
+          groups.add(h.startsWith("*.")
+              ? wildcard.computeIfAbsent(h.substring(1), s -> new HostRules.Builder("host " + host))
+              : exact.computeIfAbsent(h, s -> new HostRules.Builder("host " + host)));
+        }
+        for (HostRules.Builder group : groups) {
+          String warning = group.add(match);
+          if (warning != null) {
+            warnings.add("routes[" + i + "] (" + route + "): " + warning);
           }
         }
       }
     }
-    Map<String, PrefixIndex> byHost = new HashMap<>();
-    hosts.forEach((host, builder) -> byHost.put(host, builder.build()));
-    return new RouteTable(Map.copyOf(byHost), any.build(), Map.copyOf(upstreams), List.copyOf(warnings));
+    return new RouteTable(build(exact), build(wildcard), any.build(), Map.copyOf(upstreams), List.copyOf(warnings));
+  }
+
+  private static Map<String, HostRules> build(Map<String, HostRules.Builder> builders) {
+    Map<String, HostRules> built = new HashMap<>();
+    builders.forEach((host, builder) -> built.put(host, builder.build()));
+    return Map.copyOf(built);
   }
 
   private static Route compileRoute(RouteConfig rc, Map<String, Upstream> upstreams) {
@@ -71,46 +100,53 @@ public final class RouteTable {
       backends[b] = upstreams.get(backend.service());
       weights[b] = backend.weight();
     }
-    return new Route(rc.name(), rc.rule(), backends, Weights.of(weights));
+    return new Route(rc.name(), rc.rule(), backends, Weights.of(weights), rc.filters());
   }
 
-  private static void claim(
-      PrefixIndex.Builder index, String prefix, Route route, String where, int i, List<String> warnings) {
-    Route holder = index.add(prefix, route);
-    if (holder != null) {
-      warnings.add("routes[" + i + "] (" + route + "): prefix " + prefix + " on " + where
-          + " is already taken by " + holder + ", which wins");
+  /** The match for a request, or null when no rule takes it. */
+  public RouteMatch match(RequestFacts request) {
+    String host = null;
+    if (!exactHosts.isEmpty() || !wildcardHosts.isEmpty()) {
+      host = hostName(request.host());
     }
-  }
-
-  /**
-   * The route for a request, or null when none matches.
-   *
-   * @param hostHeader the Host header as received (any case, optional port), may be null
-   * @param path the request path without query
-   */
-  public Route match(String hostHeader, String path) {
-    if (!byHost.isEmpty()) {
-      String host = hostName(hostHeader);
-      if (host != null) {
-        PrefixIndex index = byHost.get(host);
-        if (index != null) {
-          Route route = index.match(path);
-          if (route != null) {
-            return route;
+    if (host != null) {
+      if (!exactHosts.isEmpty()) {
+        HostRules rules = exactHosts.get(host);
+        if (rules != null) {
+          RouteMatch found = rules.match(request);
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+      if (!wildcardHosts.isEmpty()) {
+        // "*.example.com" is kept as ".example.com"; a label must stand in front of the suffix
+        for (int dot = host.indexOf('.', 1); dot > 0; dot = host.indexOf('.', dot + 1)) {
+          HostRules rules = wildcardHosts.get(host.substring(dot));
+          if (rules != null) {
+            RouteMatch found = rules.match(request);
+            if (found != null) {
+              return found;
+            }
           }
         }
       }
     }
-    return anyHost.match(path);
+    return anyHost.match(request);
   }
 
-  /** The compiled service of that name, or null. */
+  /** The route for a GET to that host and path without headers or query; null when none. */
+  public Route match(String hostHeader, String path) {
+    RouteMatch found = match(RequestFacts.of(hostHeader, path));
+    return found == null ? null : found.route();
+  }
+
+  /** The upstream of that service name, or null. */
   public Upstream upstream(String service) {
     return upstreams.get(service);
   }
 
-  /** Prefixes that compiled but can never match because an earlier route holds them. */
+  /** Matches that compiled but can never be selected because an earlier one has the same conditions. */
   public List<String> warnings() {
     return warnings;
   }

@@ -1,4 +1,4 @@
-package dev.archway.gateway.routing;
+package dev.archway.gateway.upstream;
 
 /**
  * One upstream endpoint a request can be sent to.
