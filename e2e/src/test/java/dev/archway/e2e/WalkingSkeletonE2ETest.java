@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.api.v1alpha1.ArchwayRoute;
-import dev.archway.api.v1alpha1.ArchwayService;
-import dev.archway.api.v1alpha1.BackendRef;
 import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.Listener;
-import dev.archway.api.v1alpha1.LocalObjectRef;
-import dev.archway.api.v1alpha1.PathMatch;
-import dev.archway.api.v1alpha1.RouteMatch;
-import dev.archway.api.v1alpha1.RouteRule;
-import dev.archway.api.v1alpha1.Target;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.demo.EchoUpstream;
 import dev.archway.operator.demo.GatewayProcess;
 import dev.archway.operator.testing.OwnedObjects;
+import dev.archway.operator.testing.Resources;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -85,26 +78,12 @@ class WalkingSkeletonE2ETest {
   @Test
   void requestFlowsFromCustomResourcesToUpstreamAndRouteEditsGoLive() throws Exception {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    GatewayCluster gc = new GatewayCluster();
-    gc.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("edge").build());
+    GatewayCluster gc = Resources.cluster(NS, "edge");
     gc.getSpec().setReplicas(1);
     gc.getSpec().setListeners(List.of(new Listener("http", 18080)));
     client.resource(gc).create();
-
-    ArchwayService svc = new ArchwayService();
-    svc.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("echo").build());
-    svc.getSpec().setTargets(List.of(new Target("127.0.0.1", upstream.port())));
-    client.resource(svc).create();
-
-    ArchwayRoute route = new ArchwayRoute();
-    route.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("echo").build());
-    route.getSpec().setGatewayClusterRef(new LocalObjectRef("edge"));
-    route.getSpec().setHostnames(List.of("echo.example.com"));
-    RouteRule rule = new RouteRule();
-    rule.setMatches(List.of(new RouteMatch(new PathMatch(PathMatch.PathMatchType.PathPrefix, "/v1"))));
-    rule.setBackendRefs(List.of(new BackendRef("echo")));
-    route.getSpec().setRules(List.of(rule));
-    client.resource(route).create();
+    client.resource(Resources.service(NS, "echo", upstream.port())).create();
+    client.resource(Resources.route(NS, "echo", "edge", "echo.example.com", "/v1", "echo")).create();
 
     Deployment deployment = await().atMost(Duration.ofSeconds(30)).until(
         () -> client.apps().deployments().inNamespace(NS).withName("edge-gateway").get(), d -> d != null);

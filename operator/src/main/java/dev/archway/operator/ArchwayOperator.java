@@ -13,6 +13,12 @@ public final class ArchwayOperator {
 
   private ArchwayOperator() {}
 
+  /** The pod name where there is one, so that the Lease names the replica holding it. */
+  static String identity() {
+    String pod = System.getenv("POD_NAME");
+    return pod != null && !pod.isBlank() ? pod : "archway-operator-" + java.util.UUID.randomUUID();
+  }
+
   /**
    * An operator that is registered but not started.
    *
@@ -21,6 +27,21 @@ public final class ArchwayOperator {
    * every API server, including test servers that have no server-side apply.
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings) {
+    return create(client, settings, settings.leaseNamespace() == null ? null
+        : new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+            identity(), null, true));
+  }
+
+  /**
+   * An operator with explicit leader election (null: none).
+   *
+   * <p>Only the holder of the Lease reconciles; the others stand by and take over when it stops
+   * renewing. In production a replica that loses the Lease exits and is restarted.
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration election) {
     Operator operator =
         new Operator(
             o -> {
@@ -29,9 +50,8 @@ public final class ArchwayOperator {
                   .checkingCRDAndValidateLocalModel(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false);
-              if (settings.leaseNamespace() != null) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
+              if (election != null) {
+                o.withLeaderElectionConfiguration(election);
               }
             });
     operator.register(

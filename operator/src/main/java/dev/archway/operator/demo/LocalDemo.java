@@ -139,11 +139,10 @@ public final class LocalDemo {
         continue; // no single URL to show for a pattern
       }
       String host = r.hosts().isEmpty() ? null : r.hosts().get(0).replace("*.", "www.");
-      for (String[] zone : ZONES) {
-        out.println("  curl -s " + (host == null ? "" : "-H 'Host: " + host + "' ") + "http://" + zone[1] + ":"
-            + listener.port() + path.value());
-      }
+      out.println("  curl -si " + (host == null ? "" : "-H 'Host: " + host + "' ") + "http://" + ZONES.get(0)[1] + ":"
+          + listener.port() + path.value());
     }
+    out.println("  (zones b and c answer the same on " + ZONES.get(1)[1] + " and " + ZONES.get(2)[1] + ")");
     out.println("  curl -s http://" + ZONES.get(0)[1] + ":" + MANAGEMENT_PORT + "/q/health/ready");
     out.println("  curl -s http://" + ZONES.get(0)[1] + ":" + MANAGEMENT_PORT + "/q/metrics | grep archway_");
     out.println();

@@ -16,6 +16,10 @@ import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
+import static dev.archway.operator.testing.Resources.cluster;
+import static dev.archway.operator.testing.Resources.route;
+import static dev.archway.operator.testing.Resources.service;
+
 import dev.archway.operator.testing.OwnedObjects;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -214,33 +218,5 @@ class GatewayClusterReconcilerTest {
   static Condition condition(List<Condition> conditions, String type) {
     return conditions == null ? null
         : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-  }
-
-  public static GatewayCluster cluster(String ns, String name) {
-    GatewayCluster gc = new GatewayCluster();
-    gc.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    gc.getSpec().setReplicas(3);
-    return gc;
-  }
-
-  public static ArchwayService service(String ns, String name, int port) {
-    ArchwayService s = new ArchwayService();
-    s.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    s.getSpec().setTargets(List.of(new Target("127.0.0.1", port)));
-    return s;
-  }
-
-  public static ArchwayRoute route(String ns, String name, String cluster, String host, String prefix, String backend) {
-    ArchwayRoute r = new ArchwayRoute();
-    r.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).withLabels(Map.of("test", "yes")).build());
-    r.getSpec().setGatewayClusterRef(new LocalObjectRef(cluster));
-    if (host != null) {
-      r.getSpec().setHostnames(List.of(host));
-    }
-    RouteRule rule = new RouteRule();
-    rule.setMatches(List.of(new RouteMatch(new PathMatch(PathMatch.PathMatchType.PathPrefix, prefix))));
-    rule.setBackendRefs(List.of(new BackendRef(backend)));
-    r.getSpec().setRules(List.of(rule));
-    return r;
   }
 }

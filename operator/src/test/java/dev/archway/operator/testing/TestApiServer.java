@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -71,8 +71,18 @@ public final class TestApiServer implements AutoCloseable {
         System.out.println("[api] kube-apiserver from kube-api-test at " + client.getMasterUrl());
         return new TestApiServer("kube-apiserver", client, kubeconfig, api::stop);
       }
-      KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-          new KubernetesCrudDispatcher(List.of()), false);
+      var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+      KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+          new KubernetesMixedDispatcher(responses), false);
+      // The mock has no authorizer: it answers "may I?" (asked by leader election) with "yes, all",
+      // which is what it enforces anyway.
+      mock.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+          .andReturn(201, new SelfSubjectRulesReviewBuilder()
+              .withNewMetadata().endMetadata()
+              .withNewStatus().withIncomplete(false)
+              .addNewResourceRule().withApiGroups("*").withResources("*").withVerbs("*").endResourceRule()
+              .endStatus().build())
+          .always();
       mock.init(java.net.InetAddress.getLoopbackAddress(), 0);
       String url = "http://127.0.0.1:" + mock.getPort();
       Files.writeString(kubeconfig, """
