@@ -144,8 +144,8 @@ run() {  # name port pid -> "name rps p50 p99 rss"
   echo "$1 $rps $p50 $p99 $(rss_mib "$3") ${errors:-none}"
 }
 
-echo "warming up Archway's JIT (10 s) ..." >&2
-taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d10s "http://127.0.0.1:$ARCHWAY_PORT/" >/dev/null
+echo "warming up Archway's JIT (30 s) ..." >&2
+taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d30s "http://127.0.0.1:$ARCHWAY_PORT/" >/dev/null
 
 A=$(run archway "$ARCHWAY_PORT" "$ARCHWAY_PID")
 N=$(run nginx "$NGINX_PORT" "$NGINX_PID")

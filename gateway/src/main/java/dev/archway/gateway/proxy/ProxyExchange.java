@@ -50,7 +50,6 @@ final class ProxyExchange {
   private final InFlight inFlight;
   private final RetryPolicy retry;
   private final boolean hasBody;
-  private MultiMap headers;
   private String uri;
   private HostAndPort authority;
   private String hashKey;
@@ -111,21 +110,13 @@ final class ProxyExchange {
     attempt(null, false);
   }
 
-  /** Headers, URI and authority sent on every try. */
+  /** URI and authority sent on every try. */
   private void prepare() {
-    headers = HttpHeaders.headers();
-    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
-    headers.remove(HttpHeaders.EXPECT);
-    ForwardedHeaders.add(request, headers);
     RouteFilters filters = route.filters();
     RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
-    if (filters != null) {
-      HeaderFilter.apply(filters.requestHeaders(), headers);
-    }
     String host = request.getHeader(HttpHeaders.HOST);
     if (rewrite != null && rewrite.hostname() != null) {
       host = rewrite.hostname();
-      headers.set(HttpHeaders.HOST, host);
     }
     if (host != null) {
       authority = HostAndPort.parseAuthority(host, -1);
@@ -139,6 +130,24 @@ final class ProxyExchange {
       uri = originForm(path, query);
     }
     hashKey = hashKey(upstream.hashPolicy(), request);
+  }
+
+  /**
+   * The headers sent on every try, written straight into the try's request (no intermediate
+   * map copied again by the client): end-to-end headers, forwarded headers, filters, host rewrite.
+   */
+  private void writeHeaders(MultiMap headers) {
+    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
+    headers.remove(HttpHeaders.EXPECT);
+    ForwardedHeaders.add(request, headers);
+    RouteFilters filters = route.filters();
+    if (filters != null) {
+      HeaderFilter.apply(filters.requestHeaders(), headers);
+      RouteFilters.UrlRewrite rewrite = filters.urlRewrite();
+      if (rewrite != null && rewrite.hostname() != null) {
+        headers.set(HttpHeaders.HOST, rewrite.hostname());
+      }
+    }
   }
 
   private void attempt(Endpoint avoid, boolean isRetry) {
@@ -173,7 +182,6 @@ final class ProxyExchange {
             .setHost(picked.target().host())
             .setPort(picked.target().port())
             .setURI(uri)
-            .setHeaders(headers)
             .setConnectTimeout(upstream.connectTimeout(options.connectTimeout()).toMillis())
             .setIdleTimeout(options.idleTimeout().toMillis());
     client.request(upstreamOptions).onComplete(connected -> {
@@ -194,6 +202,7 @@ final class ProxyExchange {
 
   private void send(HttpClientRequest sending, int thisTry) {
     upstreamRequest = sending;
+    writeHeaders(sending.headers());
     // failures reach tryFailed() through the response future; without a handler Vert.x logs each one
     sending.exceptionHandler(ignored -> { });
     if (authority != null) {
@@ -227,6 +236,7 @@ final class ProxyExchange {
     if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
       Endpoint previous = endpoint;
       closeTry();
+      answer.exceptionHandler(ignored -> { }); // the reset below is ours: no "Stream reset" error log
       answer.request().reset();
       metrics.retry(upstream.service());
       attempt(previous, true);
@@ -240,6 +250,7 @@ final class ProxyExchange {
     decide();
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
+      answer.exceptionHandler(ignored -> { });
       answer.request().reset();
       return;
     }
@@ -254,11 +265,34 @@ final class ProxyExchange {
       response.setChunked(true);
     }
     metrics.record(route.name(), status);
-    answer.pipe().endOnFailure(false).to(response).onComplete(piped -> {
+    relayBody(answer, response);
+  }
+
+  /**
+   * Streams the answer's body to the client with back pressure; like {@code pipe()} without
+   * endOnFailure, but with no future per chunk. A failure on either side resets the client's
+   * response (the close handler takes the upstream exchange down).
+   */
+  private void relayBody(HttpClientResponse answer, HttpServerResponse response) {
+    answer.exceptionHandler(failed -> {
       closeTry();
-      if (piped.failed()) {
-        response.reset();
+      response.reset();
+    });
+    response.exceptionHandler(failed -> {
+      closeTry();
+      answer.request().reset();
+      response.reset();
+    });
+    response.drainHandler(drained -> answer.resume());
+    answer.handler(chunk -> {
+      response.write(chunk, null);
+      if (response.writeQueueFull()) {
+        answer.pause();
       }
+    });
+    answer.endHandler(ended -> {
+      closeTry();
+      response.end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
     });
   }
 
