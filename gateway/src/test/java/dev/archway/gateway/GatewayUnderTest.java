@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayUnderTest implements AutoCloseable {
 
   static final ProxyOptions OPTIONS =
-      new ProxyOptions("127.0.0.1", 2, Duration.ofSeconds(2), Duration.ofMillis(500), 16);
+      new ProxyOptions("127.0.0.1", 2, Duration.ofSeconds(2), Duration.ofMillis(1500), 16);
 
   final LiveConfig live = new LiveConfig();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -23,40 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Active checks, passive ejection, and what a config reload does to that state. */
-class HealthTest {
-
-  static Vertx vertx;
-  static HttpClient client;
-  TestUpstream a;
-  TestUpstream b;
-  GatewayUnderTest gateway;
-  int port;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(8));
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    a = TestUpstream.start(vertx, "a");
-    b = TestUpstream.start(vertx, "b");
-    gateway = new GatewayUnderTest(vertx);
-    port = Ports.free();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gateway.close();
-    a.close();
-    b.close();
-  }
+class HealthTest extends TwoUpstreamsFixture {
 
   private GatewayConfig serving(String prefix, ServiceConfig service) {
     return config(port, List.of(route("test/all", List.of(), List.of(prefix), "test/svc")), List.of(service));

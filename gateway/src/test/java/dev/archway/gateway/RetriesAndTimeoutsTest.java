@@ -25,43 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Retries, their budget, per-try and request timeouts, and the answer when no target is healthy. */
-class RetriesAndTimeoutsTest {
+class RetriesAndTimeoutsTest extends TwoUpstreamsFixture {
 
   /** Nothing listens on port 1 and no client socket is ever given it. */
   static final int DOWN = 1;
-
-  static Vertx vertx;
-  static HttpClient client;
-  TestUpstream a;
-  TestUpstream b;
-  GatewayUnderTest gateway;
-  int port;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(8));
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    a = TestUpstream.start(vertx, "a");
-    b = TestUpstream.start(vertx, "b");
-    gateway = new GatewayUnderTest(vertx);
-    port = Ports.free();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gateway.close();
-    a.close();
-    b.close();
-  }
 
   private GatewayConfig serving(ServiceConfig service) {
     return config(port, List.of(route("test/all", List.of(), List.of("/"), "test/svc")), List.of(service));

@@ -30,40 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Host, path, method, header and query matching and the filters, through a real listener. */
-class RoutingAndFiltersTest {
-
-  static Vertx vertx;
-  static HttpClient client;
-  TestUpstream a;
-  TestUpstream b;
-  GatewayUnderTest gateway;
-  int port;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(8));
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    a = TestUpstream.start(vertx, "a");
-    b = TestUpstream.start(vertx, "b");
-    gateway = new GatewayUnderTest(vertx);
-    port = Ports.free();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gateway.close();
-    a.close();
-    b.close();
-  }
+class RoutingAndFiltersTest extends TwoUpstreamsFixture {
 
   private static MatchConfig match(String type, String path, String method, List<ValueMatch> headers,
       List<ValueMatch> query) {

@@ -13,6 +13,10 @@ final class GatewayReply {
     if (response.ended() || response.closed()) {
       return;
     }
+    if (response.headWritten()) {
+      response.reset(); // part of an upstream answer is out: closing is the only honest signal left
+      return;
+    }
     metrics.record(route, status);
     response.setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8");
     response.end(message + "\n");
