@@ -99,7 +99,7 @@ class WalkingSkeletonE2ETest {
     assertThat(get("/v2/hello").statusCode()).isEqualTo(404);
 
     long edited = System.nanoTime();
-    client.resources(ArchwayRoute.class).inNamespace(NS).withName("echo").edit(r -> {
+    Resources.edit(client, ArchwayRoute.class, NS, "echo", r -> {
       r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/v2");
       return r;
     });

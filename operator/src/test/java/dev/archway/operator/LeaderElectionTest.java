@@ -52,7 +52,7 @@ class LeaderElectionTest {
 
         first.stop();
         await().atMost(Duration.ofSeconds(30)).until(() -> "replica-2".equals(holder(client)));
-        client.resources(ArchwayRoute.class).inNamespace("shop").withName("web").edit(r -> {
+        Resources.edit(client, ArchwayRoute.class, "shop", "web", r -> {
           r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/after");
           return r;
         });

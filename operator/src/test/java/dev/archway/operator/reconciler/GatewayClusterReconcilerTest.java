@@ -21,6 +21,7 @@ import static dev.archway.operator.testing.Resources.route;
 import static dev.archway.operator.testing.Resources.service;
 
 import dev.archway.operator.testing.OwnedObjects;
+import dev.archway.operator.testing.Resources;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -120,7 +121,7 @@ class GatewayClusterReconcilerTest {
     client.resource(route(ns, "web", "edge", null, "/old", "web")).create();
     awaitConfig(ns, "edge", c -> c.routes().size() == 1 && paths(c.routes().get(0)).contains("/old"));
 
-    client.resources(ArchwayRoute.class).inNamespace(ns).withName("web").edit(r -> {
+    Resources.edit(client, ArchwayRoute.class, ns, "web", r -> {
       r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/new");
       return r;
     });

@@ -17,6 +17,24 @@ public final class Resources {
 
   private Resources() {}
 
+  /**
+   * Edits a resource the way kubectl edit does, and again on a conflict: the operator writes
+   * status concurrently, which bumps resourceVersion between read and write.
+   */
+  public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T edit(
+      io.fabric8.kubernetes.client.KubernetesClient client, Class<T> type, String ns, String name,
+      java.util.function.UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(type).inNamespace(ns).withName(name).edit(change);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public static GatewayCluster cluster(String ns, String name) {
     GatewayCluster gc = new GatewayCluster();
     gc.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
