@@ -8,6 +8,7 @@ import dev.archway.operator.translate.Translator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,36 +22,49 @@ final class RouteStatusWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteStatusWriter.class);
 
+  /**
+   * Sets Accepted and ResolvedRefs from a verdict, writing only when they change.
+   *
+   * @return the status before the write, or null when nothing changed
+   */
+  static RouteStatus replaceConditions(KubernetesClient client, ArchwayRoute route, RouteVerdict verdict) {
+    RouteStatus current = route.getStatus() == null ? new RouteStatus() : route.getStatus();
+    Long generation = route.getMetadata().getGeneration();
+    var conditions = Conditions.set(current.getConditions(), "Accepted", verdict.accepted(),
+        verdict.accepted() ? "Accepted" : verdict.reason(),
+        verdict.accepted() ? "Route is bound to GatewayCluster " + route.getSpec().getGatewayClusterRef().getName()
+            : verdict.message(),
+        generation);
+    conditions = Conditions.set(conditions, "ResolvedRefs", verdict.resolvedRefs(),
+        verdict.resolvedRefs() ? "ResolvedRefs" : verdict.reason(),
+        verdict.resolvedRefs() ? "Every backend Service exists" : verdict.message(),
+        generation);
+    if (Objects.equals(generation, current.getObservedGeneration())
+        && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {
+      return null;
+    }
+    RouteStatus next = new RouteStatus();
+    next.setObservedGeneration(generation);
+    next.setConditions(conditions);
+    StatusPatch.replace(client, ArchwayRoute.class, route, next);
+    return current;
+  }
+
   void write(KubernetesClient client, List<ArchwayRoute> routes, Translation translation) {
     for (ArchwayRoute route : routes) {
       RouteVerdict verdict = translation.routes().get(Translator.key(route));
       if (verdict == null) {
         continue; // bound to another cluster; that cluster's reconciler writes it
       }
-      RouteStatus current = route.getStatus() == null ? new RouteStatus() : route.getStatus();
-      Long generation = route.getMetadata().getGeneration();
-      var conditions = Conditions.set(current.getConditions(), "Accepted", verdict.accepted(),
-          verdict.accepted() ? "Accepted" : verdict.reason(),
-          verdict.accepted() ? "Route is bound to GatewayCluster " + route.getSpec().getGatewayClusterRef().getName()
-              : verdict.message(),
-          generation);
-      conditions = Conditions.set(conditions, "ResolvedRefs", verdict.resolvedRefs(),
-          verdict.resolvedRefs() ? "ResolvedRefs" : verdict.reason(),
-          verdict.resolvedRefs() ? "Every backend Service exists" : verdict.message(),
-          generation);
-      if (generation != null && generation.equals(current.getObservedGeneration())
-          && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {
-        continue;
-      }
-      RouteStatus next = new RouteStatus();
-      next.setObservedGeneration(generation);
-      next.setConditions(conditions);
       try {
-        StatusPatch.replace(client, ArchwayRoute.class, route, next);
-        boolean wasProgrammable = current.getConditions().stream()
+        RouteStatus previous = replaceConditions(client, route, verdict);
+        if (previous == null) {
+          continue;
+        }
+        boolean wasProgrammable = previous.getConditions().stream()
             .filter(c -> "Accepted".equals(c.getType()) || "ResolvedRefs".equals(c.getType()))
             .allMatch(c -> "True".equals(c.getStatus()));
-        if (!verdict.programmable() && (wasProgrammable || !verdict.message().equals(previousMessage(current)))) {
+        if (!verdict.programmable() && (wasProgrammable || !verdict.message().equals(previousMessage(previous)))) {
           EventRecorder.record(client, route, true, verdict.reason(), verdict.message());
         }
       } catch (KubernetesClientException e) {

@@ -2,7 +2,7 @@ package dev.archway.operator.reconciler;
 
 import dev.archway.api.v1alpha1.ArchwayRoute;
 import dev.archway.api.v1alpha1.GatewayCluster;
-import dev.archway.api.v1alpha1.RouteStatus;
+import dev.archway.operator.translate.RouteVerdict;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,7 +13,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -56,23 +55,12 @@ public class UnboundRouteReconciler implements Reconciler<ArchwayRoute> {
     boolean exists = context.getSecondaryResource(GatewayCluster.class)
         .filter(gc -> gc.getMetadata().getDeletionTimestamp() == null)
         .isPresent();
-    RouteStatus current = route.getStatus() == null ? new RouteStatus() : route.getStatus();
     if (exists) {
       return UpdateControl.noUpdate();
     }
-    Long generation = route.getMetadata().getGeneration();
     String message = "spec.gatewayClusterRef.name: GatewayCluster " + cluster + " not found in namespace "
         + route.getMetadata().getNamespace();
-    var conditions = Conditions.set(current.getConditions(), "Accepted", false, REASON, message, generation);
-    conditions = Conditions.set(conditions, "ResolvedRefs", false, REASON, message, generation);
-    if (Objects.equals(generation, current.getObservedGeneration())
-        && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {
-      return UpdateControl.noUpdate();
-    }
-    RouteStatus next = new RouteStatus();
-    next.setObservedGeneration(generation);
-    next.setConditions(conditions);
-    StatusPatch.replace(context.getClient(), ArchwayRoute.class, route, next);
+    RouteStatusWriter.replaceConditions(context.getClient(), route, new RouteVerdict(false, false, REASON, message));
     return UpdateControl.noUpdate();
   }
 }

@@ -60,12 +60,16 @@ public final class Translator {
             .sorted(OLDEST_FIRST)
             .toList();
 
+    // by config name (namespace/name), as route backends name them
     Map<String, ServiceConfig> translated = new TreeMap<>();
     Map<String, String> serviceProblems = new TreeMap<>();
     for (var e : servicesByName.entrySet()) {
-      String[] problem = new String[1];
-      UpstreamPolicies.translate(key(e.getValue()), e.getValue(), problem)
-          .ifPresentOrElse(c -> translated.put(e.getKey(), c), () -> serviceProblems.put(e.getKey(), problem[0]));
+      try {
+        ServiceConfig config = UpstreamPolicies.translate(key(e.getValue()), e.getValue());
+        translated.put(config.name(), config);
+      } catch (IllegalArgumentException problem) {
+        serviceProblems.put(e.getKey(), problem.getMessage());
+      }
     }
 
     Map<String, RouteVerdict> verdicts = new LinkedHashMap<>();
@@ -77,8 +81,7 @@ public final class Translator {
             name -> servicesByName.containsKey(name) ? namespace + "/" + name : null, serviceProblems);
         for (RouteConfig rule : rules) {
           for (RouteConfig.Backend b : rule.backends()) {
-            ServiceConfig s = translated.get(b.service().substring(namespace.length() + 1));
-            used.put(s.name(), s);
+            used.put(b.service(), translated.get(b.service()));
           }
         }
         routeConfigs.addAll(rules);
