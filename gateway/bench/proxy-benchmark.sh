@@ -39,22 +39,26 @@ wait_port() {
   echo "nothing listens on $1" >&2; exit 1
 }
 
-# --- upstream: nginx serving a small static body ---------------------------------------
-mkdir -p "$WORK/up" "$WORK/nx"
-cat > "$WORK/up/nginx.conf" <<CONF
+# nginx_conf DIR HTTP_BLOCK: one worker, no access log, every path of its own under DIR
+nginx_conf() {
+  mkdir -p "$1"
+  cat > "$1/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
-error_log $WORK/up/error.log warn;
-pid $WORK/up/nginx.pid;
+error_log $1/error.log warn;
+pid $1/nginx.pid;
 events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 1000000;
-  client_body_temp_path $WORK/up; proxy_temp_path $WORK/up; fastcgi_temp_path $WORK/up;
-  uwsgi_temp_path $WORK/up; scgi_temp_path $WORK/up;
-  server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 "hello from upstream\n"; } }
+  client_body_temp_path $1; proxy_temp_path $1; fastcgi_temp_path $1; uwsgi_temp_path $1; scgi_temp_path $1;
+$2
 }
 CONF
+}
+
+# --- upstream: nginx serving a small static body ---------------------------------------
+nginx_conf "$WORK/up" "  server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 \"hello from upstream\\n\"; } }"
 taskset -c "$LOAD_CPU" nginx -c "$WORK/up/nginx.conf" -p "$WORK/up" & PIDS+=($!)
 wait_port "$UPSTREAM_PORT"
 
@@ -79,24 +83,11 @@ ARCHWAY_BIND_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT
 ARCHWAY_PID=$!; PIDS+=($ARCHWAY_PID)
 
 # --- (b) nginx proxy_pass with upstream keepalive ---------------------------------------
-cat > "$WORK/nx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-error_log $WORK/nx/error.log warn;
-pid $WORK/nx/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/nx; proxy_temp_path $WORK/nx; fastcgi_temp_path $WORK/nx;
-  uwsgi_temp_path $WORK/nx; scgi_temp_path $WORK/nx;
-  upstream up { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
+nginx_conf "$WORK/nx" "  upstream up { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-CONF
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+  }"
 taskset -c "$PROXY_CPU" nginx -c "$WORK/nx/nginx.conf" -p "$WORK/nx" & NGINX_PID=$!; PIDS+=($NGINX_PID)
 
 # --- (c) HAProxy ------------------------------------------------------------------------

@@ -19,37 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the gateway counts and times, labelled by route and service, never by path. */
-class MetricsTest {
-
-  static Vertx vertx;
-  static HttpClient client;
-  TestUpstream a;
-  GatewayUnderTest gateway;
-  int port;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(8));
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    a = TestUpstream.start(vertx, "a");
-    gateway = new GatewayUnderTest(vertx);
-    port = Ports.free();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    gateway.close();
-    a.close();
-  }
+class MetricsTest extends TwoUpstreamsFixture {
 
   @Test
   void requestsUpstreamAnswersLatencyAndReloadsAreMeasured() {
