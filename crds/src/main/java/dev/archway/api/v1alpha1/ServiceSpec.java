@@ -3,10 +3,8 @@ package dev.archway.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Where an upstream lives and how requests are spread over its targets. */
@@ -15,12 +13,21 @@ import java.util.List;
     message = "hash is required when loadBalancer is ConsistentHash")
 @ValidationRule(value = "!has(self.hash) || (has(self.loadBalancer) && self.loadBalancer == 'ConsistentHash')",
     message = "hash is only used with loadBalancer ConsistentHash")
+@ValidationRule(value = "has(self.targets) != has(self.kubernetesService)",
+    message = "exactly one of targets and kubernetesService is required")
 public class ServiceSpec {
 
-  @JsonPropertyDescription("Static targets (host and port) that serve this upstream.")
-  @Required
+  @JsonPropertyDescription(
+      "Static targets (host and port) that serve this upstream. Exactly one of targets and"
+          + " kubernetesService is set.")
   @Size(min = 1, max = 1024)
-  private List<Target> targets = new ArrayList<>();
+  private List<Target> targets;
+
+  @JsonPropertyDescription(
+      "A Kubernetes Service whose ready endpoints (from its EndpointSlices) serve this upstream; the"
+          + " operator follows them as pods come and go. While it has no ready endpoint, requests get"
+          + " 503. Exactly one of targets and kubernetesService is set.")
+  private KubernetesServiceRef kubernetesService;
 
   @JsonPropertyDescription(
       "How requests are spread over the targets: RoundRobin (the default; honours target"
@@ -49,6 +56,14 @@ public class ServiceSpec {
 
   public void setTargets(List<Target> targets) {
     this.targets = targets;
+  }
+
+  public KubernetesServiceRef getKubernetesService() {
+    return kubernetesService;
+  }
+
+  public void setKubernetesService(KubernetesServiceRef kubernetesService) {
+    this.kubernetesService = kubernetesService;
   }
 
   public LoadBalancer getLoadBalancer() {

@@ -114,7 +114,7 @@ public final class LocalDemo {
   /** Every loopback target of the example Services gets an echo server, so requests have somewhere to go. */
   private void startEchoUpstreams(List<ArchwayService> services) throws IOException {
     for (ArchwayService s : services) {
-      for (Target t : s.getSpec().getTargets()) {
+      for (Target t : s.getSpec().getTargets() == null ? List.<Target>of() : s.getSpec().getTargets()) {
         if (!t.getHost().startsWith("127.")) {
           continue;
         }

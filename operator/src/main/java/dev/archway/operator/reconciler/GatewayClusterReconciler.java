@@ -6,9 +6,12 @@ import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.GatewayClusterStatus;
 import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.render.GatewayNames;
+import dev.archway.operator.translate.KubernetesEndpoints;
 import dev.archway.operator.translate.Translation;
 import dev.archway.operator.translate.Translator;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -53,6 +56,8 @@ import java.util.stream.Collectors;
 public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cleaner<GatewayCluster> {
 
   public static final String NAME = "gatewaycluster";
+  private static final String KUBERNETES_SERVICES = "kubernetes-services";
+  private static final String ENDPOINT_SLICES = "endpoint-slices";
 
   private final OperatorSettings settings;
   private final RouteStatusWriter routeStatus = new RouteStatusWriter();
@@ -87,7 +92,50 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(routes, services);
+    // Kubernetes Services and their EndpointSlices: re-translate the clusters whose Routes use a
+    // Service (archway.dev) that names them, so targets follow pods as they come and go.
+    var kubernetesServices =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Service.class, GatewayCluster.class)
+                .withName(KUBERNETES_SERVICES)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    (Service s) -> clustersUsing(routes, services, s.getMetadata().getNamespace(),
+                        s.getMetadata().getName()))
+                .build(),
+            context);
+    var endpointSlices =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(EndpointSlice.class, GatewayCluster.class)
+                .withName(ENDPOINT_SLICES)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(KubernetesEndpoints.SERVICE_NAME_LABEL)
+                .withSecondaryToPrimaryMapper(
+                    (EndpointSlice e) -> clustersUsing(routes, services, e.getMetadata().getNamespace(),
+                        e.getMetadata().getLabels().get(KubernetesEndpoints.SERVICE_NAME_LABEL)))
+                .build(),
+            context);
+    return List.of(routes, services, kubernetesServices, endpointSlices);
+  }
+
+  /** The clusters bound by Routes whose backend Services (archway.dev) name this Kubernetes Service. */
+  static Set<ResourceID> clustersUsing(InformerEventSource<ArchwayRoute, GatewayCluster> routes,
+      InformerEventSource<ArchwayService, GatewayCluster> services, String namespace, String kubernetesService) {
+    Set<String> users = services.list(namespace)
+        .filter(s -> s.getSpec() != null && s.getSpec().getKubernetesService() != null
+            && Objects.equals(kubernetesService, s.getSpec().getKubernetesService().getName()))
+        .map(s -> s.getMetadata().getName())
+        .collect(Collectors.toSet());
+    if (users.isEmpty()) {
+      return Set.of();
+    }
+    return routes.list(namespace)
+        .filter(r -> r.getSpec() != null && r.getSpec().getGatewayClusterRef() != null && r.getSpec().getRules() != null)
+        .filter(r -> r.getSpec().getRules().stream()
+            .anyMatch(rule -> rule.getBackendRefs() != null
+                && rule.getBackendRefs().stream().anyMatch(b -> users.contains(b.getName()))))
+        .map(r -> new ResourceID(r.getSpec().getGatewayClusterRef().getName(), namespace))
+        .collect(Collectors.toSet());
   }
 
   @Override
@@ -96,7 +144,11 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     List<ArchwayRoute> routes = informer(context, ArchwayRoute.class).list(namespace).toList();
     List<ArchwayService> services = informer(context, ArchwayService.class).list(namespace).toList();
 
-    Translation translation = Translator.translate(cluster, routes, services);
+    KubernetesEndpoints kubernetes = new KubernetesEndpoints(
+        informer(context, Service.class, KUBERNETES_SERVICES).list(namespace).toList(),
+        informer(context, EndpointSlice.class, ENDPOINT_SLICES).list(namespace).toList());
+
+    Translation translation = Translator.translate(cluster, routes, services, kubernetes);
     new ReconcileInputs(translation, settings).putInto(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -195,5 +247,11 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayCluster> informer(
       Context<GatewayCluster> context, Class<R> type) {
     return (InformerEventSource<R, GatewayCluster>) context.eventSourceRetriever().getEventSourceFor(type);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, GatewayCluster> informer(
+      Context<GatewayCluster> context, Class<R> type, String name) {
+    return (InformerEventSource<R, GatewayCluster>) context.eventSourceRetriever().getEventSourceFor(type, name);
   }
 }

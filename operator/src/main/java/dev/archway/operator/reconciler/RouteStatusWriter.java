@@ -37,7 +37,9 @@ final class RouteStatusWriter {
         generation);
     conditions = Conditions.set(conditions, "ResolvedRefs", verdict.resolvedRefs(),
         verdict.resolvedRefs() ? "ResolvedRefs" : verdict.reason(),
-        verdict.resolvedRefs() ? "Every backend Service exists" : verdict.message(),
+        verdict.resolvedRefs()
+            ? "Every backend Service exists" + (verdict.note() == null ? "" : "; " + verdict.note())
+            : verdict.message(),
         generation);
     if (Objects.equals(generation, current.getObservedGeneration())
         && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {

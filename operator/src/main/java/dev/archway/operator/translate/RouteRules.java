@@ -30,11 +30,11 @@ final class RouteRules {
    *
    * @param serviceKey the config name of a backend Service by its name, or null when it does not
    *     exist
-   * @param serviceProblem why a Service that exists cannot be used, or null when it can
+   * @param serviceProblem why a Service that exists cannot be used, by its name; absent when it can
    * @throws RouteProblem naming the field at fault
    */
   static List<RouteConfig> translate(
-      ArchwayRoute route, Function<String, String> serviceKey, Map<String, String> serviceProblem)
+      ArchwayRoute route, Function<String, String> serviceKey, Map<String, ServiceProblem> serviceProblem)
       throws RouteProblem {
     String key = Translator.key(route);
     List<String> hosts = hosts(route.getSpec().getHostnames());
@@ -64,9 +64,10 @@ final class RouteRules {
           throw RouteProblem.unresolved("BackendNotFound", at + ".backendRefs[" + b + "].name: Service " + name
               + " (archway.dev) not found in namespace " + route.getMetadata().getNamespace());
         }
-        if (serviceProblem.containsKey(name)) {
-          throw RouteProblem.unresolved("InvalidBackend", at + ".backendRefs[" + b + "].name: Service " + name
-              + " cannot be used: " + serviceProblem.get(name));
+        ServiceProblem problem = serviceProblem.get(name);
+        if (problem != null) {
+          throw RouteProblem.unresolved(problem.reason(), at + ".backendRefs[" + b + "].name: Service " + name
+              + " cannot be used: " + problem.message());
         }
         backends.add(new RouteConfig.Backend(service, refs.get(b).getWeight() == null ? 1 : refs.get(b).getWeight()));
       }

@@ -2,6 +2,7 @@ package dev.archway.operator.translate;
 
 import dev.archway.api.v1alpha1.ArchwayRoute;
 import dev.archway.api.v1alpha1.ArchwayService;
+import dev.archway.api.v1alpha1.BackendRef;
 import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.Listener;
 import dev.archway.model.ConfigValidator;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Custom resources to config model: a pure function, no client calls.
@@ -33,17 +36,28 @@ public final class Translator {
 
   private Translator() {}
 
+  /** Translates a cluster whose Services have only static targets; see the four-argument form. */
+  public static Translation translate(
+      GatewayCluster cluster,
+      Collection<ArchwayRoute> routes,
+      Collection<ArchwayService> services) {
+    return translate(cluster, routes, services, KubernetesEndpoints.NONE);
+  }
+
   /**
    * Translates a cluster.
    *
    * @param cluster the GatewayCluster
    * @param routes Routes of the cluster's namespace; those bound to other clusters are ignored
    * @param services Services (archway.dev) of the cluster's namespace
+   * @param kubernetes Kubernetes Services and EndpointSlices that {@code spec.kubernetesService}
+   *     of a Service is resolved against
    */
   public static Translation translate(
       GatewayCluster cluster,
       Collection<ArchwayRoute> routes,
-      Collection<ArchwayService> services) {
+      Collection<ArchwayService> services,
+      KubernetesEndpoints kubernetes) {
     String namespace = cluster.getMetadata().getNamespace();
     Map<String, ArchwayService> servicesByName = new TreeMap<>();
     for (ArchwayService s : services) {
@@ -62,13 +76,30 @@ public final class Translator {
 
     // by config name (namespace/name), as route backends name them
     Map<String, ServiceConfig> translated = new TreeMap<>();
-    Map<String, String> serviceProblems = new TreeMap<>();
+    Map<String, ServiceProblem> serviceProblems = new TreeMap<>();
+    // by Service name: what a Route using it should say although it is served
+    Map<String, String> serviceNotes = new TreeMap<>();
     for (var e : servicesByName.entrySet()) {
+      ArchwayService service = e.getValue();
+      List<ServiceConfig.TargetConfig> endpoints = List.of();
+      var ref = service.getSpec().getKubernetesService();
+      if (ref != null && (service.getSpec().getTargets() == null || service.getSpec().getTargets().isEmpty())) {
+        EndpointTargets.Resolved resolved = EndpointTargets.resolve(namespace, ref, kubernetes);
+        if (resolved.problem() != null) {
+          serviceProblems.put(e.getKey(), resolved.problem());
+          continue;
+        }
+        endpoints = resolved.targets();
+        if (endpoints.isEmpty()) {
+          serviceNotes.put(e.getKey(), "backend Service " + e.getKey() + ": Kubernetes Service " + ref.getName()
+              + " has no ready endpoints, so requests to it get 503");
+        }
+      }
       try {
-        ServiceConfig config = UpstreamPolicies.translate(key(e.getValue()), e.getValue());
+        ServiceConfig config = UpstreamPolicies.translate(key(service), service, endpoints);
         translated.put(config.name(), config);
       } catch (IllegalArgumentException problem) {
-        serviceProblems.put(e.getKey(), problem.getMessage());
+        serviceProblems.put(e.getKey(), ServiceProblem.invalid(problem.getMessage()));
       }
     }
 
@@ -85,7 +116,7 @@ public final class Translator {
           }
         }
         routeConfigs.addAll(rules);
-        verdicts.put(key(route), RouteVerdict.ok());
+        verdicts.put(key(route), verdict(route, serviceNotes));
       } catch (RouteProblem problem) {
         verdicts.put(key(route), problem.verdict());
       }
@@ -106,6 +137,23 @@ public final class Translator {
       throw new IllegalStateException("translation of " + key(cluster) + " produced an invalid config: " + problems);
     }
     return new Translation(config, verdicts);
+  }
+
+  /** Served; with the notes of the backend Services it names, if any. */
+  private static RouteVerdict verdict(ArchwayRoute route, Map<String, String> serviceNotes) {
+    if (serviceNotes.isEmpty()) {
+      return RouteVerdict.ok();
+    }
+    Set<String> notes = new TreeSet<>();
+    for (var rule : route.getSpec().getRules()) {
+      for (var ref : rule.getBackendRefs() == null ? List.<BackendRef>of() : rule.getBackendRefs()) {
+        String note = serviceNotes.get(ref.getName());
+        if (note != null) {
+          notes.add(note);
+        }
+      }
+    }
+    return notes.isEmpty() ? RouteVerdict.ok() : RouteVerdict.ok(String.join("; ", notes));
   }
 
   /** Gateway API precedence among otherwise equal routes: the oldest first, then by name. */

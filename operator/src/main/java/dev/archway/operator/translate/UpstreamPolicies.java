@@ -17,13 +17,23 @@ final class UpstreamPolicies {
   /**
    * Translates a Service.
    *
+   * @param endpoints the ready endpoints of its {@code spec.kubernetesService}; unused when it
+   *     has static targets
    * @throws IllegalArgumentException whose message names the field at fault
    */
-  static ServiceConfig translate(String key, ArchwayService service) {
+  static ServiceConfig translate(String key, ArchwayService service, List<ServiceConfig.TargetConfig> endpoints) {
     ServiceSpec spec = service.getSpec();
+    boolean hasTargets = spec.getTargets() != null && !spec.getTargets().isEmpty();
+    if (hasTargets == (spec.getKubernetesService() != null)) {
+      throw new IllegalArgumentException("spec: exactly one of targets and kubernetesService is required");
+    }
     List<ServiceConfig.TargetConfig> targets = new ArrayList<>();
-    for (Target t : spec.getTargets()) {
-      targets.add(new ServiceConfig.TargetConfig(t.getHost(), t.getPort(), or(t.getWeight(), 1)));
+    if (hasTargets) {
+      for (Target t : spec.getTargets()) {
+        targets.add(new ServiceConfig.TargetConfig(t.getHost(), t.getPort(), or(t.getWeight(), 1)));
+      }
+    } else {
+      targets.addAll(endpoints);
     }
     String lb = spec.getLoadBalancer() == null ? ServiceConfig.ROUND_ROBIN : spec.getLoadBalancer().name();
     ServiceConfig.HashPolicy hash = null;

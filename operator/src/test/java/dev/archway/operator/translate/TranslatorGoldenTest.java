@@ -26,7 +26,8 @@ class TranslatorGoldenTest {
   @MethodSource("cases")
   void translationMatchesGoldenFile(Path caseDir) throws Exception {
     ExampleResources in = Golden.input(caseDir);
-    Translation t = Translator.translate(in.clusters().get(0), in.routes(), in.services());
+    Translation t = Translator.translate(in.clusters().get(0), in.routes(), in.services(),
+        KubernetesInputs.read(caseDir.resolve("input")));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("config", t.config());
     out.put("routes", t.routes());
