@@ -164,7 +164,7 @@ public final class CanaryStateMachine {
 
   private static Decision start(Observation o, String stableImage, List<Event> events) {
     UpgradeStatus next = new UpgradeStatus();
-    next.setPhase(o.paused() ? PAUSED : PROGRESSING);
+    next.setPhase(PROGRESSING); // stepping() pauses at once, with its event, when spec.upgrade.paused
     next.setStableImage(stableImage);
     next.setCanaryImage(o.desiredImage());
     next.setSteps(o.steps().size());
