@@ -127,6 +127,14 @@ class CanaryUpgradeTest {
       assertThat(first.getStableReplicas()).isEqualTo(1);
       await().atMost(LONG).until(() -> pods.pods("edge-gateway-canary").size() == 2
           && pods.pods("edge-gateway").size() == 1);
+      // three pods serve across both tracks: Ready, and Progressing because a canary runs
+      GatewayCluster during = await().atMost(LONG).until(
+          () -> client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").get(),
+          g -> g.getStatus().getReadyReplicas() == 3);
+      assertThat(GatewayClusterReconcilerTest.condition(during.getStatus().getConditions(), "Ready").getStatus())
+          .isEqualTo("True");
+      assertThat(GatewayClusterReconcilerTest.condition(during.getStatus().getConditions(), "Progressing").getReason())
+          .isEqualTo("CanaryUpgrade");
       assertThat(deployment(ns, "edge-gateway").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("gw:1");
       assertThat(client.pods().inNamespace(ns).withLabel("archway.dev/track", "canary").list().getItems())
