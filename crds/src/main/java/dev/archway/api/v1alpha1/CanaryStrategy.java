@@ -2,6 +2,7 @@ package dev.archway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -28,6 +29,20 @@ public class CanaryStrategy {
       "How the canary pods are judged. Defaults to every 30s, success rate at least 0.99, at"
           + " least 50 requests, no latency limit.")
   private CanaryAnalysisSpec analysis;
+
+  @JsonPropertyDescription(
+      "Longest time a step may wait for its canary pods to become ready (an image that does not"
+          + " start, a pod that fails readiness); longer rolls the canary back. Defaults to 10m.")
+  @Pattern(Durations.PATTERN)
+  private String progressDeadline;
+
+  public String getProgressDeadline() {
+    return progressDeadline;
+  }
+
+  public void setProgressDeadline(String progressDeadline) {
+    this.progressDeadline = progressDeadline;
+  }
 
   public List<CanaryStep> getSteps() {
     return steps;

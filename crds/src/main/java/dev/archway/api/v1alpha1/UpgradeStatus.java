@@ -41,6 +41,11 @@ public class UpgradeStatus {
           + " start.")
   private String stepStartedAt;
 
+  @JsonPropertyDescription(
+      "Since when the current step waits for its canary pods to be ready; empty once they are."
+          + " Waiting longer than spec.upgrade.canary.progressDeadline rolls the canary back.")
+  private String waitingSince;
+
   @JsonPropertyDescription("The latest judgement of the canary.")
   private Analysis lastAnalysis;
 
@@ -237,6 +242,14 @@ public class UpgradeStatus {
     this.stepStartedAt = stepStartedAt;
   }
 
+  public String getWaitingSince() {
+    return waitingSince;
+  }
+
+  public void setWaitingSince(String waitingSince) {
+    this.waitingSince = waitingSince;
+  }
+
   public Analysis getLastAnalysis() {
     return lastAnalysis;
   }
@@ -259,13 +272,14 @@ public class UpgradeStatus {
         && Objects.equals(stableImage, u.stableImage) && Objects.equals(canaryImage, u.canaryImage)
         && Objects.equals(step, u.step) && Objects.equals(steps, u.steps) && Objects.equals(weight, u.weight)
         && Objects.equals(canaryReplicas, u.canaryReplicas) && Objects.equals(stableReplicas, u.stableReplicas)
-        && Objects.equals(stepStartedAt, u.stepStartedAt) && Objects.equals(lastAnalysis, u.lastAnalysis)
+        && Objects.equals(stepStartedAt, u.stepStartedAt) && Objects.equals(waitingSince, u.waitingSince)
+        && Objects.equals(lastAnalysis, u.lastAnalysis)
         && Objects.equals(message, u.message);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(phase, stableImage, canaryImage, step, steps, weight, canaryReplicas, stableReplicas,
-        stepStartedAt, lastAnalysis, message);
+        stepStartedAt, waitingSince, lastAnalysis, message);
   }
 }

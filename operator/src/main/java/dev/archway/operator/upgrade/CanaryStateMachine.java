@@ -26,6 +26,7 @@ public final class CanaryStateMachine {
   public static final String ROLLED_BACK = "RolledBack";
   public static final String ABORTED = "Aborted";
   static final Duration DEFAULT_PAUSE = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
 
   private CanaryStateMachine() {}
 
@@ -45,6 +46,7 @@ public final class CanaryStateMachine {
    *
    * @param canaryStrategy spec.upgrade.strategy is Canary
    * @param steps spec.upgrade.canary.steps (empty when not Canary)
+   * @param progressDeadline longest wait of a step for its canary pods
    * @param paused spec.upgrade.paused
    * @param abortRequested the abort annotation is present
    * @param desiredImage spec.image, or the operator's default
@@ -58,6 +60,7 @@ public final class CanaryStateMachine {
   public record Observation(
       boolean canaryStrategy,
       List<CanaryStep> steps,
+      Duration progressDeadline,
       boolean paused,
       boolean abortRequested,
       String desiredImage,
@@ -173,7 +176,8 @@ public final class CanaryStateMachine {
     events.add(new Event(false, "CanaryStarted", "Canary of " + o.desiredImage() + " started beside "
         + stableImage + ": " + o.steps().size() + " steps, first weight " + o.steps().get(0).getWeight() + " %"));
     // the canary Deployment is new: nothing of it is ready yet
-    Observation fresh = new Observation(o.canaryStrategy(), o.steps(), o.paused(), false, o.desiredImage(),
+    Observation fresh = new Observation(o.canaryStrategy(), o.steps(), o.progressDeadline(), o.paused(), false,
+        o.desiredImage(),
         o.replicas(), o.stable(), null, next, null, o.now());
     return stepping(fresh, next, events);
   }
@@ -188,7 +192,8 @@ public final class CanaryStateMachine {
       events.add(new Event(false, "CanaryPaused", "Canary paused at step " + (index + 1) + " by spec.upgrade.paused"));
     } else if (!o.paused() && PAUSED.equals(next.getPhase())) {
       next.setPhase(PROGRESSING);
-      next.setStepStartedAt(null); // the step's pause starts again once resumed
+      next.setStepStartedAt(null); // the step's pause, and its wait for pods, start again once resumed
+      next.setWaitingSince(null);
       events.add(new Event(false, "CanaryResumed", "Canary resumed at step " + (index + 1)));
     }
 
@@ -214,6 +219,18 @@ public final class CanaryStateMachine {
         && o.canary().replicas() == canaryWanted;
     int stableReplicas = n - canaryReady;
     Duration wake = Duration.ofSeconds(5);
+    if (reached) {
+      next.setWaitingSince(null);
+    } else if (next.getWaitingSince() == null) {
+      next.setWaitingSince(o.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    } else if (!o.paused() && !o.now().isBefore(Instant.parse(next.getWaitingSince()).plus(o.progressDeadline()))) {
+      next.setStep(index + 1);
+      next.setWeight(weight);
+      return ended(o, next, ROLLED_BACK, events, new Event(true, "CanaryRolledBack",
+          "Canary of " + next.getCanaryImage() + " rolled back at step " + (index + 1) + ": " + canaryReady
+              + " of " + canaryWanted + " canary pods ready after " + o.progressDeadline().toSeconds()
+              + "s (spec.upgrade.canary.progressDeadline)"));
+    }
     if (reached && next.getStepStartedAt() == null && !o.paused()) {
       next.setStepStartedAt(o.now().truncatedTo(ChronoUnit.SECONDS).toString());
       events.add(new Event(false, "CanaryStepReached", "Step " + (index + 1) + "/" + steps.size() + ": weight "
@@ -246,6 +263,7 @@ public final class CanaryStateMachine {
     if (!PROMOTING.equals(next.getPhase())) {
       next.setPhase(PROMOTING);
       next.setStepStartedAt(null);
+      next.setWaitingSince(null);
       if (why != null) {
         events.add(new Event(false, "CanaryPromoting", why));
       }
@@ -275,6 +293,7 @@ public final class CanaryStateMachine {
   private static Decision ended(Observation o, UpgradeStatus next, String phase, List<Event> events, Event event) {
     next.setPhase(phase);
     next.setStepStartedAt(null);
+    next.setWaitingSince(null);
     next.setCanaryReplicas(0);
     next.setStableReplicas(o.replicas());
     next.setMessage(event.message());
@@ -319,6 +338,7 @@ public final class CanaryStateMachine {
     c.setCanaryReplicas(s.getCanaryReplicas());
     c.setStableReplicas(s.getStableReplicas());
     c.setStepStartedAt(s.getStepStartedAt());
+    c.setWaitingSince(s.getWaitingSince());
     c.setLastAnalysis(s.getLastAnalysis());
     c.setMessage(s.getMessage());
     return c;

@@ -120,8 +120,10 @@ public final class CanaryUpgrade {
       baselines.remove(key);
     }
 
+    Duration deadline = Duration.ofMillis(Durations.toMillis(canaryStrategy ? upgrade.getCanary().getProgressDeadline() : null,
+        CanaryStateMachine.DEFAULT_PROGRESS_DEADLINE.toMillis()));
     var decision = CanaryStateMachine.decide(new CanaryStateMachine.Observation(
-        canaryStrategy, steps, upgrade != null && Boolean.TRUE.equals(upgrade.getPaused()), abort,
+        canaryStrategy, steps, deadline, upgrade != null && Boolean.TRUE.equals(upgrade.getPaused()), abort,
         desiredImage, replicas, state(stable), state(canary), previous, verdict, now));
     if (!decision.active()) {
       baselines.remove(key);

@@ -25,6 +25,7 @@ class CanaryStateMachineTest {
   static final String NEW = "gw:2";
   static final List<CanaryStep> STEPS = List.of(new CanaryStep(10, "1m"), new CanaryStep(50, "1m"),
       new CanaryStep(100, "30s"));
+  static final Duration DEADLINE = Duration.ofMinutes(10);
 
   /** A cluster of 3 pods under Canary, run by a Deployment controller that is instantly done. */
   static final class World {
@@ -38,7 +39,7 @@ class CanaryStateMachineTest {
     final List<Event> events = new java.util.ArrayList<>();
 
     Decision step(CanaryAnalysis.Verdict verdict) {
-      Decision d = decide(new Observation(true, STEPS, paused, abort, desired, 3, stable, canary, status, verdict, now));
+      Decision d = decide(new Observation(true, STEPS, DEADLINE, paused, abort, desired, 3, stable, canary, status, verdict, now));
       events.addAll(d.events());
       status = d.status();
       // the Deployments converge at once
@@ -120,7 +121,7 @@ class CanaryStateMachineTest {
     w.status = status("Promoting", 3);
     w.canary = new DeploymentState(NEW, 3, 3, 3, true);
     w.stable = new DeploymentState(NEW, 3, 3, 1, true); // one of three updated
-    Decision d = decide(new Observation(true, STEPS, false, false, NEW, 3, w.stable, w.canary, w.status, null, w.now));
+    Decision d = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, w.stable, w.canary, w.status, null, w.now));
     assertThat(d.canary()).isEqualTo(Workload.canary(NEW, 3));
     assertThat(d.status().getPhase()).isEqualTo("Promoting");
   }
@@ -201,6 +202,26 @@ class CanaryStateMachineTest {
   }
 
   @Test
+  void canaryPodsThatNeverGetReadyAreRolledBackAfterTheProgressDeadline() {
+    World w = new World();
+    w.step();
+    // the canary image does not start: its Deployment never reports a ready pod
+    w.canary = new DeploymentState(NEW, 1, 0, 1, true);
+    Decision d = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, w.stable, w.canary, w.status, null, w.now));
+    assertThat(d.status().getWaitingSince()).isEqualTo(w.now.toString());
+    assertThat(d.stable()).isEqualTo(Workload.stable(OLD, 3));
+    w.status = d.status();
+    d = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, w.stable, w.canary, w.status, null,
+        w.now.plus(DEADLINE).minusSeconds(1)));
+    assertThat(d.status().getPhase()).isEqualTo("Progressing");
+    d = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, w.stable, w.canary, w.status, null,
+        w.now.plus(DEADLINE)));
+    assertThat(d.status().getPhase()).isEqualTo("RolledBack");
+    assertThat(d.status().getMessage()).contains("0 of 1 canary pods ready after 600s", "progressDeadline");
+    assertThat(d.canary()).isNull();
+  }
+
+  @Test
   void abortRemovesTheCanaryAndKeepsTheStableImage() {
     World w = new World();
     w.step();
@@ -244,7 +265,7 @@ class CanaryStateMachineTest {
     w.step();
     // a new operator sees only what is stored: status.upgrade and the Deployments
     UpgradeStatus stored = CanaryStateMachine.copy(w.status);
-    Decision restarted = decide(new Observation(true, STEPS, false, false, NEW, 3, w.stable, w.canary, stored, null, w.now));
+    Decision restarted = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, w.stable, w.canary, stored, null, w.now));
     Decision continued = w.step();
     assertThat(restarted).isEqualTo(continued);
     assertThat(restarted.status().getStep()).isEqualTo(2);
@@ -254,10 +275,10 @@ class CanaryStateMachineTest {
 
   @Test
   void noCanaryForANewClusterOrUnderRolling() {
-    Decision fresh = decide(new Observation(true, STEPS, false, false, NEW, 3, null, null, null, null, Instant.now()));
+    Decision fresh = decide(new Observation(true, STEPS, DEADLINE, false, false, NEW, 3, null, null, null, null, Instant.now()));
     assertThat(fresh.stable()).isEqualTo(Workload.stable(NEW, 3));
     assertThat(fresh.canary()).isNull();
-    Decision rolling = decide(new Observation(false, List.of(), false, false, NEW, 3,
+    Decision rolling = decide(new Observation(false, List.of(), DEADLINE, false, false, NEW, 3,
         new DeploymentState(OLD, 3, 3, 3, true), null, null, null, Instant.now()));
     assertThat(rolling.stable()).isEqualTo(Workload.stable(NEW, 3));
     assertThat(rolling.canary()).isNull();
