@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
@@ -38,6 +39,8 @@ public final class CanaryUpgrade {
 
   /** Annotation that aborts a running canary: {@code kubectl annotate gatewaycluster NAME archway.dev/abort-upgrade=true}. */
   public static final String ABORT_ANNOTATION = "archway.dev/abort-upgrade";
+  /** Hash of the canary Deployment's spec as rendered, to tell a needed update from server defaults. */
+  static final String RENDERED_HASH_ANNOTATION = "archway.dev/rendered-hash";
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   static final double DEFAULT_MIN_SUCCESS_RATE = 0.99;
   static final long DEFAULT_MIN_REQUESTS = 50;
@@ -59,8 +62,10 @@ public final class CanaryUpgrade {
    * @param decision what the state machine decided
    * @param wakeUpAfter when to reconcile again without any change; null when not needed
    * @param abortAnnotationPresent the annotation is there and must be removed
+   * @param canarySeen the informer knows a canary Deployment
    */
-  public record Plan(CanaryStateMachine.Decision decision, Duration wakeUpAfter, boolean abortAnnotationPresent) {
+  public record Plan(CanaryStateMachine.Decision decision, Duration wakeUpAfter, boolean abortAnnotationPresent,
+      boolean canarySeen) {
     private static final String KEY = Plan.class.getName();
 
     public void putInto(io.javaoperatorsdk.operator.api.reconciler.Context<?> context) {
@@ -135,7 +140,7 @@ public final class CanaryUpgrade {
     if (decision.active() && analysisWake != null && (wake == null || analysisWake.compareTo(wake) < 0)) {
       wake = analysisWake;
     }
-    return new Plan(decision, wake, abort);
+    return new Plan(decision, wake, abort, canary != null);
   }
 
   /** Creates, updates or deletes the canary Deployment as planned, and takes the abort annotation away once acted on. */
@@ -143,22 +148,28 @@ public final class CanaryUpgrade {
     GatewayNames names = GatewayNames.of(cluster);
     var deployments = client.apps().deployments().inNamespace(names.namespace());
     Workload canary = plan.decision().canary();
-    Deployment existing = deployments.withName(names.canaryDeployment()).get();
     if (canary == null) {
-      if (existing != null) {
+      if (plan.canarySeen()) {
         deployments.withName(names.canaryDeployment()).delete();
       }
     } else {
+      Deployment existing = deployments.withName(names.canaryDeployment()).get();
       Deployment desired = WorkloadRenderer.deployment(cluster, listeners, canary);
+      // the API server adds defaults to a pod template: compare what was rendered, by its hash
+      String hash = Integer.toHexString(client.getKubernetesSerialization().asJson(desired.getSpec()).hashCode());
+      desired.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(RENDERED_HASH_ANNOTATION, hash)));
       if (existing == null) {
         desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
             .withApiVersion(cluster.getApiVersion()).withKind(cluster.getKind())
             .withName(cluster.getMetadata().getName()).withUid(cluster.getMetadata().getUid())
             .withController(true).withBlockOwnerDeletion(true).build()));
         deployments.resource(desired).create();
-      } else if (!Objects.equals(existing.getSpec().getReplicas(), desired.getSpec().getReplicas())
-          || !Objects.equals(existing.getSpec().getTemplate(), desired.getSpec().getTemplate())) {
+      } else if (existing.getMetadata().getAnnotations() == null
+          || !hash.equals(existing.getMetadata().getAnnotations().get(RENDERED_HASH_ANNOTATION))) {
         deployments.withName(names.canaryDeployment()).edit(d -> {
+          d.getMetadata().setAnnotations(new java.util.HashMap<>(
+              d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations()));
+          d.getMetadata().getAnnotations().put(RENDERED_HASH_ANNOTATION, hash);
           d.getSpec().setReplicas(desired.getSpec().getReplicas());
           d.getSpec().setTemplate(desired.getSpec().getTemplate());
           return d;
@@ -166,9 +177,14 @@ public final class CanaryUpgrade {
       }
     }
     if (plan.abortAnnotationPresent()) {
-      client.resources(GatewayCluster.class).inNamespace(names.namespace()).withName(names.cluster())
-          .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-              + ABORT_ANNOTATION.replace("~", "~0").replace("/", "~1") + "\"}]");
+      try {
+        client.resources(GatewayCluster.class).inNamespace(names.namespace()).withName(names.cluster())
+            .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+                + ABORT_ANNOTATION.replace("~", "~0").replace("/", "~1") + "\"}]");
+      } catch (KubernetesClientException e) {
+        // already removed by someone else: nothing left to do
+        LOG.debug("abort annotation of {} not removed: {}", names.cluster(), e.getMessage());
+      }
     }
   }
 
