@@ -121,22 +121,7 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     next.setImage(image);
     next.setUpgrade(plan.decision().status());
     if (plan.decision().active()) {
-      // both tracks serve: count the canary's pods in, and a canary run is a rollout in progress
-      String canaryName = GatewayNames.of(cluster).canaryDeployment();
-      deployments.stream().filter(d -> canaryName.equals(d.getMetadata().getName()) && d.getStatus() != null)
-          .findFirst().ifPresent(d -> {
-            next.setReplicas(next.getReplicas() + (d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas()));
-            next.setReadyReplicas(next.getReadyReplicas()
-                + (d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas()));
-          });
-      int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
-      boolean allReady = next.getReadyReplicas() >= desired;
-      Long generation = cluster.getMetadata().getGeneration();
-      next.setConditions(Conditions.set(next.getConditions(), "Ready", allReady,
-          allReady ? "AllPodsReady" : "PodsNotReady",
-          next.getReadyReplicas() + "/" + desired + " gateway pods ready (stable and canary)", generation));
-      next.setConditions(Conditions.set(next.getConditions(), "Progressing", true, "CanaryUpgrade",
-          plan.decision().status().getMessage(), generation));
+      countCanaryTrack(cluster, next, deployments, plan);
     }
     UpdateControl<GatewayCluster> done = plan.wakeUpAfter() == null ? UpdateControl.noUpdate()
         : UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(plan.wakeUpAfter());
@@ -152,6 +137,26 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
               + " services");
     }
     return done;
+  }
+
+  /** During a canary both tracks serve: their pods count together, and the run is a rollout in progress. */
+  private static void countCanaryTrack(GatewayCluster cluster, GatewayClusterStatus next, Set<Deployment> deployments,
+      CanaryUpgrade.Plan plan) {
+    String canaryName = GatewayNames.of(cluster).canaryDeployment();
+    deployments.stream().filter(d -> canaryName.equals(d.getMetadata().getName()) && d.getStatus() != null)
+        .findFirst().ifPresent(d -> {
+          next.setReplicas(next.getReplicas() + (d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas()));
+          next.setReadyReplicas(next.getReadyReplicas()
+              + (d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas()));
+        });
+    int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
+    boolean allReady = next.getReadyReplicas() >= desired;
+    Long generation = cluster.getMetadata().getGeneration();
+    next.setConditions(Conditions.set(next.getConditions(), "Ready", allReady,
+        allReady ? "AllPodsReady" : "PodsNotReady",
+        next.getReadyReplicas() + "/" + desired + " gateway pods ready (stable and canary)", generation));
+    next.setConditions(Conditions.set(next.getConditions(), "Progressing", true, "CanaryUpgrade",
+        plan.decision().status().getMessage(), generation));
   }
 
   /**
