@@ -47,6 +47,10 @@ public final class CanaryAnalysis {
   public static Verdict judge(Scrape before, Scrape after, Thresholds limits) {
     TrackNumbers canary = numbers(before.canary(), after.canary());
     TrackNumbers stable = numbers(before.stable(), after.stable());
+    if (after.canary().isEmpty()) {
+      return new Verdict(Outcome.Inconclusive, canary, stable,
+          "the metrics of no canary pod could be read (is the management port reachable from the operator?)");
+    }
     if (canary.requests() == 0 || canary.requests() < limits.minRequests()) {
       return new Verdict(Outcome.Inconclusive, canary, stable,
           "canary answered " + canary.requests() + " requests, fewer than the " + limits.minRequests()

@@ -95,6 +95,13 @@ class CanaryAnalysisTest {
   }
 
   @Test
+  void noCanaryPodReadIsInconclusiveAndSaysWhy() throws Exception {
+    var verdict = CanaryAnalysis.judge(before(), new Scrape(Map.of(), after().stable()), new Thresholds(0.99, null, 0));
+    assertThat(verdict.outcome()).isEqualTo(Outcome.Inconclusive);
+    assertThat(verdict.reason()).contains("no canary pod", "management port");
+  }
+
+  @Test
   void healthyStableComparedWithItselfPasses() throws Exception {
     var before = new Scrape(Map.of("c", fixture("stable-before")), Map.of("s", fixture("stable-before")));
     var after = new Scrape(Map.of("c", fixture("stable-after")), Map.of("s", fixture("stable-after")));
