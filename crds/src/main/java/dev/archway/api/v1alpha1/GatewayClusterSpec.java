@@ -44,6 +44,10 @@ public class GatewayClusterSpec {
   @JsonPropertyDescription("Compute resources of each gateway container.")
   private ResourceRequirements resources;
 
+  @JsonPropertyDescription(
+      "How a new spec.image reaches the pods: Rolling (the default) or a metric-gated Canary.")
+  private UpgradeStrategy upgrade;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -90,5 +94,13 @@ public class GatewayClusterSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public UpgradeStrategy getUpgrade() {
+    return upgrade;
+  }
+
+  public void setUpgrade(UpgradeStrategy upgrade) {
+    this.upgrade = upgrade;
   }
 }

@@ -32,6 +32,9 @@ public class GatewayClusterStatus {
   @JsonPropertyDescription("Name of the ConfigMap that holds the rendered routing config.")
   private String configMapName;
 
+  @JsonPropertyDescription("The latest canary upgrade, while it runs and after it ended.")
+  private UpgradeStatus upgrade;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -86,5 +89,13 @@ public class GatewayClusterStatus {
 
   public void setConfigMapName(String configMapName) {
     this.configMapName = configMapName;
+  }
+
+  public UpgradeStatus getUpgrade() {
+    return upgrade;
+  }
+
+  public void setUpgrade(UpgradeStatus upgrade) {
+    this.upgrade = upgrade;
   }
 }

@@ -4,6 +4,7 @@ import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.operator.render.ConfigMapRenderer;
 import dev.archway.operator.render.GatewayNames;
 import dev.archway.operator.render.WorkloadRenderer;
+import dev.archway.operator.upgrade.CanaryUpgrade;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -47,9 +48,9 @@ final class Dependents {
 
     @Override
     protected Deployment desired(GatewayCluster primary, Context<GatewayCluster> context) {
-      ReconcileInputs in = ReconcileInputs.of(context);
-      return WorkloadRenderer.deployment(
-          primary, in.translation().config().listeners(), in.settings().gatewayImage());
+      // image and pods come from the upgrade plan: during a canary the stable keeps the old image
+      return WorkloadRenderer.deployment(primary, ReconcileInputs.of(context).translation().config().listeners(),
+          CanaryUpgrade.Plan.stableWorkload(context));
     }
   }
 

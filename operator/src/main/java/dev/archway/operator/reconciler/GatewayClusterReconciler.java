@@ -9,6 +9,8 @@ import dev.archway.operator.render.GatewayNames;
 import dev.archway.operator.translate.KubernetesEndpoints;
 import dev.archway.operator.translate.Translation;
 import dev.archway.operator.translate.Translator;
+import dev.archway.operator.upgrade.CanaryStateMachine;
+import dev.archway.operator.upgrade.CanaryUpgrade;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -61,6 +63,7 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
 
   private final OperatorSettings settings;
   private final RouteStatusWriter routeStatus = new RouteStatusWriter();
+  private final CanaryUpgrade upgrade = new CanaryUpgrade();
 
   public GatewayClusterReconciler(OperatorSettings settings) {
     this.settings = settings;
@@ -150,16 +153,33 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
 
     Translation translation = Translator.translate(cluster, routes, services, kubernetes);
     new ReconcileInputs(translation, settings).putInto(context);
+    String image = cluster.getSpec().getImage() == null || cluster.getSpec().getImage().isBlank()
+        ? settings.gatewayImage() : cluster.getSpec().getImage();
+    var deployments = context.getSecondaryResources(Deployment.class);
+    CanaryUpgrade.Plan plan = upgrade.plan(context.getClient(), cluster, deployments, image, java.time.Instant.now());
+    plan.putInto(context);
+    recordUpgradeIntent(context, cluster, plan);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    upgrade.apply(context.getClient(), cluster, translation.config().listeners(), plan);
+    for (CanaryStateMachine.Event e : plan.decision().events()) {
+      EventRecorder.record(context.getClient(), cluster, e.warning(), e.reason(), e.message());
+    }
 
     routeStatus.write(context.getClient(), routes, translation);
 
-    GatewayClusterStatus next = status(cluster, translation, context.getSecondaryResource(Deployment.class).orElse(null));
-    next.setImage(cluster.getSpec().getImage() == null || cluster.getSpec().getImage().isBlank()
-        ? settings.gatewayImage() : cluster.getSpec().getImage());
+    String stableName = GatewayNames.of(cluster).gateway();
+    GatewayClusterStatus next = status(cluster, translation,
+        deployments.stream().filter(d -> stableName.equals(d.getMetadata().getName())).findFirst().orElse(null));
+    next.setImage(image);
+    next.setUpgrade(plan.decision().status());
+    if (plan.decision().active()) {
+      countCanaryTrack(cluster, next, deployments, plan);
+    }
+    UpdateControl<GatewayCluster> done = plan.wakeUpAfter() == null ? UpdateControl.noUpdate()
+        : UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(plan.wakeUpAfter());
     GatewayClusterStatus current = cluster.getStatus();
     if (current != null && sameStatus(current, next)) {
-      return UpdateControl.noUpdate();
+      return done;
     }
     StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, next);
     if (current == null || !Objects.equals(current.getConfigVersion(), next.getConfigVersion())) {
@@ -168,7 +188,43 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
               + translation.config().routes().size() + " route rules, " + translation.config().services().size()
               + " services");
     }
-    return UpdateControl.noUpdate();
+    return done;
+  }
+
+  /** During a canary both tracks serve: their pods count together, and the run is a rollout in progress. */
+  private static void countCanaryTrack(GatewayCluster cluster, GatewayClusterStatus next, Set<Deployment> deployments,
+      CanaryUpgrade.Plan plan) {
+    String canaryName = GatewayNames.of(cluster).canaryDeployment();
+    deployments.stream().filter(d -> canaryName.equals(d.getMetadata().getName()) && d.getStatus() != null)
+        .findFirst().ifPresent(d -> {
+          next.setReplicas(next.getReplicas() + (d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas()));
+          next.setReadyReplicas(next.getReadyReplicas()
+              + (d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas()));
+        });
+    int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
+    boolean allReady = next.getReadyReplicas() >= desired;
+    Long generation = cluster.getMetadata().getGeneration();
+    next.setConditions(Conditions.set(next.getConditions(), "Ready", allReady,
+        allReady ? "AllPodsReady" : "PodsNotReady",
+        next.getReadyReplicas() + "/" + desired + " gateway pods ready (stable and canary)", generation));
+    next.setConditions(Conditions.set(next.getConditions(), "Progressing", true, "CanaryUpgrade",
+        plan.decision().status().getMessage(), generation));
+  }
+
+  /**
+   * Writes a new upgrade phase before the Deployments change, so that an operator restarted in
+   * between continues the decision instead of taking it again.
+   */
+  private static void recordUpgradeIntent(Context<GatewayCluster> context, GatewayCluster cluster, CanaryUpgrade.Plan plan) {
+    GatewayClusterStatus current = cluster.getStatus();
+    var decided = plan.decision().status();
+    if (decided == null || current == null
+        || (current.getUpgrade() != null && Objects.equals(current.getUpgrade().getPhase(), decided.getPhase()))) {
+      return;
+    }
+    GatewayClusterStatus intent = context.getClient().getKubernetesSerialization().clone(current);
+    intent.setUpgrade(decided);
+    StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, intent);
   }
 
   /**
@@ -181,7 +237,9 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     var client = context.getClient();
     GatewayNames names = GatewayNames.of(cluster);
     String ns = names.namespace();
+    client.apps().deployments().inNamespace(ns).withName(names.canaryDeployment()).delete();
     client.apps().deployments().inNamespace(ns).withName(names.gateway()).delete();
+    upgrade.forget(cluster);
     client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(names.gateway()).delete();
     client.services().inNamespace(ns).withName(names.gateway()).delete();
     client.configMaps().inNamespace(ns).withName(names.configMap()).delete();
@@ -240,6 +298,7 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         && Objects.equals(a.getConfigVersion(), b.getConfigVersion())
         && Objects.equals(a.getImage(), b.getImage())
         && Objects.equals(a.getConfigMapName(), b.getConfigMapName())
+        && Objects.equals(a.getUpgrade(), b.getUpgrade())
         && Conditions.sameIgnoringTime(a.getConditions(), b.getConditions());
   }
 

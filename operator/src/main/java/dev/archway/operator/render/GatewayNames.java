@@ -13,6 +13,8 @@ public record GatewayNames(String cluster, String namespace) {
   public static final String CONFIG_VERSION_ANNOTATION = "archway.dev/config-version";
   /** ConfigMap key of the rendered document. */
   public static final String CONFIG_KEY = "config.json";
+  /** Label that only canary pods carry (value {@code canary}); stable pods have none. */
+  public static final String TRACK_LABEL = "archway.dev/track";
   /** Port of health and metrics in gateway pods; never exposed by the Kubernetes Service. */
   public static final int MANAGEMENT_PORT = 9000;
 
@@ -23,6 +25,11 @@ public record GatewayNames(String cluster, String namespace) {
   /** Deployment, Kubernetes Service, ServiceAccount, Role, RoleBinding and PDB share this name. */
   public String gateway() {
     return cluster + "-gateway";
+  }
+
+  /** The second Deployment of a canary upgrade, on the new image, behind the same Service. */
+  public String canaryDeployment() {
+    return gateway() + "-canary";
   }
 
   public String configMap() {

@@ -51,11 +51,32 @@ public final class WorkloadRenderer {
 
   private WorkloadRenderer() {}
 
+  /** The stable Deployment as the spec asks for it: spec.image (or the default) on spec.replicas pods. */
   public static Deployment deployment(
       GatewayCluster cluster, List<ListenerConfig> listeners, String defaultImage) {
-    GatewayNames names = GatewayNames.of(cluster);
     GatewayClusterSpec spec = cluster.getSpec();
     String image = spec.getImage() == null || spec.getImage().isBlank() ? defaultImage : spec.getImage();
+    return deployment(cluster, listeners, Workload.stable(image, spec.getReplicas() == null ? 3 : spec.getReplicas()));
+  }
+
+  /**
+   * One track of gateway pods. The canary track is a Deployment of its own whose pods carry
+   * {@link GatewayNames#TRACK_LABEL}; the Kubernetes Service and the PDB select both tracks.
+   */
+  public static Deployment deployment(GatewayCluster cluster, List<ListenerConfig> listeners, Workload workload) {
+    GatewayNames names = GatewayNames.of(cluster);
+    GatewayClusterSpec spec = cluster.getSpec();
+    String image = workload.image();
+    boolean canary = workload.track() == Workload.Track.CANARY;
+    var podLabels = names.labels();
+    var selector = names.selector();
+    var objectMeta = meta(names, names.gateway());
+    if (canary) {
+      podLabels.put(GatewayNames.TRACK_LABEL, "canary");
+      selector.put(GatewayNames.TRACK_LABEL, "canary");
+      objectMeta = meta(names, names.canaryDeployment());
+      objectMeta.getLabels().put(GatewayNames.TRACK_LABEL, "canary");
+    }
 
     List<ContainerPort> ports = new ArrayList<>();
     for (ListenerConfig l : listeners) {
@@ -83,10 +104,10 @@ public final class WorkloadRenderer {
             .build());
 
     var podSpec = new DeploymentBuilder()
-        .withMetadata(meta(names, names.gateway()))
+        .withMetadata(objectMeta)
         .withNewSpec()
-        .withReplicas(spec.getReplicas() == null ? 3 : spec.getReplicas())
-        .withSelector(new LabelSelectorBuilder().withMatchLabels(names.selector()).build())
+        .withReplicas(workload.replicas())
+        .withSelector(new LabelSelectorBuilder().withMatchLabels(selector).build())
         .withNewStrategy()
         .withType("RollingUpdate")
         .withNewRollingUpdate()
@@ -96,7 +117,7 @@ public final class WorkloadRenderer {
         .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(names.labels())
+        .withLabels(podLabels)
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(names.gateway())

@@ -5,6 +5,7 @@ import dev.archway.operator.Golden;
 import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.demo.ExampleResources;
 import dev.archway.operator.translate.Translation;
+import dev.archway.operator.upgrade.CanaryStateMachine;
 import dev.archway.operator.translate.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -31,14 +32,21 @@ class RenderGoldenTest {
     GatewayCluster cluster = in.clusters().get(0);
     Translation t = Translator.translate(cluster, in.routes(), in.services());
     var listeners = t.config().listeners();
-    List<HasMetadata> objects = List.of(
+    List<HasMetadata> objects = new java.util.ArrayList<>(List.of(
         WorkloadRenderer.serviceAccount(cluster),
         WorkloadRenderer.role(cluster),
         WorkloadRenderer.roleBinding(cluster),
         ConfigMapRenderer.render(GatewayNames.of(cluster), t.config()),
         WorkloadRenderer.deployment(cluster, listeners, OperatorSettings.DEFAULT_GATEWAY_IMAGE),
         WorkloadRenderer.service(cluster, listeners),
-        WorkloadRenderer.podDisruptionBudget(cluster));
+        WorkloadRenderer.podDisruptionBudget(cluster)));
+    var upgrade = cluster.getSpec().getUpgrade();
+    if (upgrade != null && upgrade.getStrategy() == dev.archway.api.v1alpha1.UpgradeStrategy.Strategy.Canary) {
+      // the canary Deployment of the first step, on spec.image
+      int replicas = CanaryStateMachine.canaryReplicas(cluster.getSpec().getReplicas(),
+          upgrade.getCanary().getSteps().get(0).getWeight());
+      objects.add(WorkloadRenderer.deployment(cluster, listeners, Workload.canary(cluster.getSpec().getImage(), replicas)));
+    }
     String yaml = objects.stream().map(YAML::asYaml).collect(Collectors.joining());
     Golden.assertMatches(caseDir.resolve("output.yaml"), yaml);
   }
