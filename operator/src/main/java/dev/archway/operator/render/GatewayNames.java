@@ -11,7 +11,11 @@ public record GatewayNames(String cluster, String namespace) {
   public static final String CLUSTER_LABEL = "archway.dev/cluster";
   /** Annotation on the config ConfigMap with the content-hash version of the document. */
   public static final String CONFIG_VERSION_ANNOTATION = "archway.dev/config-version";
-  /** ConfigMap key of the rendered document. */
+  /** Label on config ConfigMaps: {@code manifest} (the one the gateway watches) or {@code shard}. */
+  public static final String CONFIG_PART_LABEL = "archway.dev/config-part";
+  /** Label on shard ConfigMaps with the config version they belong to. */
+  public static final String CONFIG_VERSION_LABEL = "archway.dev/config-version";
+  /** ConfigMap key of the rendered document when it is small enough to stay inline in the manifest. */
   public static final String CONFIG_KEY = "config.json";
   /** Port of health and metrics in gateway pods; never exposed by the Kubernetes Service. */
   public static final int MANAGEMENT_PORT = 9000;
@@ -25,8 +29,14 @@ public record GatewayNames(String cluster, String namespace) {
     return cluster + "-gateway";
   }
 
+  /** The manifest ConfigMap: a stable name, watched by the gateway pods. */
   public String configMap() {
     return cluster + "-config";
+  }
+
+  /** The ConfigMap holding shard {@code index} of config {@code version}. */
+  public String configShard(String version, int index) {
+    return cluster + "-config-" + version + "-" + index;
   }
 
   /** Labels that select the gateway pods of this cluster. */
