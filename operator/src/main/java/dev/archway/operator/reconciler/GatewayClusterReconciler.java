@@ -69,6 +69,8 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
   static final String GATEWAY_PODS = "app.kubernetes.io/name=archway-gateway";
   /** How often pods are asked again while ready pods have not applied the desired config. */
   static final Duration POLL = Duration.ofSeconds(1);
+  /** How often pods are asked again while every lagging pod fails to answer. */
+  static final Duration SLOW_POLL = Duration.ofSeconds(10);
 
   private final OperatorSettings settings;
   private final RouteStatusWriter routeStatus = new RouteStatusWriter();
@@ -157,8 +159,12 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         ? settings.gatewayImage() : cluster.getSpec().getImage());
     GatewayClusterStatus current = cluster.getStatus();
     // poll while ready pods have not caught up; pod events wake the reconciler for everything else
-    UpdateControl<GatewayCluster> control = !fleet.ready().isEmpty() && !fleet.synced(desired)
-        ? UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(POLL)
+    // (slower when every lagging pod is unreachable: a NetworkPolicy, not a rollout, is the likely cause)
+    boolean lagging = !fleet.ready().isEmpty() && !fleet.synced(desired);
+    boolean onlyUnreachable = fleet.ready().stream().filter(p -> !desired.equals(p.configVersion()))
+        .allMatch(p -> p.error() != null);
+    UpdateControl<GatewayCluster> control = lagging
+        ? UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(onlyUnreachable ? SLOW_POLL : POLL)
         : UpdateControl.noUpdate();
     if (current != null && sameStatus(current, next)) {
       return control;

@@ -338,6 +338,33 @@ class GatewayClusterReconcilerTest {
   }
 
   @Test
+  void aReadyPodWhoseReadinessEndpointDoesNotAnswerIsNamedAndKeepsConfigSyncedFalse() {
+    String ns = newNamespace();
+    client.resource(FakeGatewayPod.node(ns + "-a", "zone-a")).create();
+    client.resource(cluster(ns, "edge")).create();
+    GatewayConfig v1 = awaitConfig(ns, "edge", c -> true);
+    try (FakeGatewayPod answering = FakeGatewayPod.start("127.0.0.7")) {
+      answering.reports(v1.version()).create(client, ns, "edge", "edge-gateway-1", ns + "-a", true);
+      FakeGatewayPod silent = FakeGatewayPod.start("127.0.0.8");
+      silent.create(client, ns, "edge", "edge-gateway-2", ns + "-a", true);
+      silent.close(); // the pod's address no longer answers, as behind a NetworkPolicy that drops the operator
+
+      GatewayCluster gc = clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "Degraded")));
+      Condition degraded = condition(gc.getStatus().getConditions(), "Degraded");
+      assertThat(degraded.getReason()).isEqualTo("PodsUnreachable");
+      assertThat(degraded.getMessage()).contains("edge-gateway-2").contains("127.0.0.8");
+      assertThat(conditionStatus(gc, "ConfigSynced")).isEqualTo("False");
+      assertThat(gc.getStatus().getConfigSyncedReplicas()).isEqualTo(1);
+      assertThat(gc.getStatus().getZones()).containsExactly(new ZoneStatus("zone-a", 2, 2));
+
+      // the silent pod goes away: the one left is all there is, and it is in sync
+      client.pods().inNamespace(ns).withName("edge-gateway-2").delete();
+      clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "ConfigSynced"))
+          && "False".equals(conditionStatus(g, "Degraded")));
+    }
+  }
+
+  @Test
   void aBigConfigIsShardedAndOldShardsStayWhileAPodStillRunsTheirVersion() {
     String ns = newNamespace();
     client.resource(FakeGatewayPod.node(ns + "-a", "zone-a")).create();
