@@ -211,6 +211,31 @@ class ConfigMapConfigSourceTest {
   }
 
   @Test
+  void atStartAManifestWithAMissingShardServesTheLastKnownGoodConfigAndReportsTheRejection() throws Exception {
+    GatewayConfig kept = Configs.everythingTo(port, a.port());
+    new LastKnownGoodStore(dir).save(kept);
+    GatewayConfig big = bigConfig(port, b.port());
+    List<ConfigMap> maps = sharded(big, 64 * 1024);
+    admin.configMaps().inNamespace(NS).resource(maps.get(maps.size() - 1)).create(); // the manifest, no shards
+    try (GatewayUnderTest gateway = new GatewayUnderTest(vertx, Optional.of(new LastKnownGoodStore(dir)));
+        KubernetesClient client = api.createClient();
+        ConfigMapConfigSource source = source(client, gateway, Duration.ofSeconds(5))) {
+      source.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> kept.version().equals(gateway.version())
+          && gateway.applier.lastRejection() != null);
+      assertThat(gateway.live.current().origin()).startsWith("last-known-good ");
+      assertThat(gateway.applier.lastRejection().message()).contains("shard 0").contains("missing");
+      assertThat(Http.get(http, port, "example.com", "/").body()).isEqualTo("a");
+
+      for (ConfigMap m : maps.subList(0, maps.size() - 1)) {
+        admin.configMaps().inNamespace(NS).resource(m).create();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> big.version().equals(gateway.version()));
+      assertThat(Http.get(http, port, "example.com", "/").body()).isEqualTo("b");
+    }
+  }
+
+  @Test
   void theLastKnownGoodConfigIsServedWhenTheApiIsUnreachableAtStart() throws Exception {
     GatewayConfig applied = Configs.everythingTo(port, b.port());
     try (GatewayUnderTest first = new GatewayUnderTest(vertx, Optional.of(new LastKnownGoodStore(dir)));
@@ -219,6 +244,8 @@ class ConfigMapConfigSourceTest {
       admin.configMaps().inNamespace(NS).resource(configMap(applied)).create();
       source.start();
       await().atMost(Duration.ofSeconds(10)).until(() -> applied.version().equals(first.version()));
+      // the copy on disk is written just after the swap
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve(LastKnownGoodStore.FILE_NAME)));
     }
     Path file = dir.resolve(LastKnownGoodStore.FILE_NAME);
     assertThat(ConfigCodec.decode(Files.readString(file)).version()).isEqualTo(applied.version());

@@ -60,6 +60,8 @@ public final class ConfigMapConfigSource implements ConfigSource {
   private final AtomicReference<ConfigMap> latestManifest = new AtomicReference<>();
   /** Guarded by this: once the API has spoken, the last-known-good file must not override it. */
   private boolean heardFromApi;
+  /** Guarded by this: the last-known-good config was offered (once is enough). */
+  private boolean servedLastKnownGood;
 
   public ConfigMapConfigSource(
       KubernetesClient client,
@@ -170,6 +172,8 @@ public final class ConfigMapConfigSource implements ConfigSource {
       long delay = Math.min(MAX_RETRY_DELAY.toMillis(), FIRST_RETRY_DELAY.toMillis() << Math.min(attempt, 10));
       LOG.errorf("config from %s cannot be assembled: %s; keeping the running config, trying again in %d ms",
           origin, e.getMessage(), delay);
+      // at start nothing is running yet: the last-known-good config is better than none
+      startFromLastKnownGood("the config from " + origin + " cannot be assembled: " + e.getMessage());
       sink.reject(origin, e.getMessage());
       shardReader.schedule(() -> assemble(manifestMap, attempt + 1), delay, TimeUnit.MILLISECONDS);
       return;
@@ -180,6 +184,23 @@ public final class ConfigMapConfigSource implements ConfigSource {
       }
       heardFromApi = true;
       sink.offer(document, origin);
+    }
+  }
+
+  private synchronized void startFromLastKnownGood(String why) {
+    if (heardFromApi || servedLastKnownGood || lastKnownGood.isEmpty()) {
+      return;
+    }
+    LastKnownGoodStore store = lastKnownGood.get();
+    try {
+      Optional<String> document = store.load();
+      if (document.isPresent()) {
+        LOG.warnf("%s: serving the last-known-good config from %s meanwhile", why, store.file());
+        servedLastKnownGood = true;
+        sink.offer(document.get(), "last-known-good " + store.file());
+      }
+    } catch (IOException e) {
+      LOG.errorf("the last-known-good config at %s cannot be read: %s", store.file(), e.toString());
     }
   }
 
@@ -205,6 +226,7 @@ public final class ConfigMapConfigSource implements ConfigSource {
       }
       LOG.warnf("Kubernetes API at %s unreachable at start (%s): serving the last-known-good config from %s"
           + " until the API answers", client.getMasterUrl(), why, store.file());
+      servedLastKnownGood = true;
       sink.offer(document.get(), "last-known-good " + store.file());
     } catch (IOException e) {
       LOG.errorf("Kubernetes API unreachable at start (%s) and the last-known-good config at %s"
