@@ -102,7 +102,8 @@ final class ConfigVersionProbe {
       reports.add(new PodReport(pod.getMetadata().getName(), zone, ready(pod), ip != null && !ip.isBlank(),
           answer == null ? null : answer.version(),
           answer == null ? null : answer.rejected(),
-          answer == null ? null : answer.error()));
+          answer == null ? null : answer.error(),
+          answer != null && answer.error() == null));
     }
     return new FleetSnapshot(reports);
   }
