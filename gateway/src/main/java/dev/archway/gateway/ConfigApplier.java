@@ -58,6 +58,12 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
     submit(document, origin);
   }
 
+  @Override
+  public void reject(String origin, String message) {
+    // on the apply thread, so the rejection is ordered with the documents offered around it
+    CompletableFuture.runAsync(() -> reject(origin, null, message), thread);
+  }
+
   /** Queues a document; the future tells what became of it. */
   public CompletableFuture<ApplyOutcome> submit(String document, String origin) {
     return CompletableFuture.supplyAsync(() -> applyLogged(document, origin), thread);

@@ -33,6 +33,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Accepted",
     jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status",
     type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Programmed",
+    jsonPath = ".status.conditions[?(@.type==\"Programmed\")].status",
+    type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ArchwayRoute extends CustomResource<RouteSpec, RouteStatus> implements Namespaced {
 

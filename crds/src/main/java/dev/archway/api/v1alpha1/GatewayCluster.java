@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".spec.replicas", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Config", jsonPath = ".status.configVersion", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Synced", jsonPath = ".status.conditions[?(@.type==\"ConfigSynced\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class GatewayCluster extends CustomResource<GatewayClusterSpec, GatewayClusterStatus>
     implements Namespaced {

@@ -14,7 +14,9 @@ public class GatewayClusterStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Conditions: Ready (every desired pod is ready), Progressing (a rollout is under way).")
+      "Conditions: Ready (every desired pod is ready), Progressing (a rollout is under way),"
+          + " ConfigSynced (every ready pod has applied configVersion), Degraded (routes left out of the"
+          + " config, or pods that refused the config or cannot be asked which config they run).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Pods of the gateway Deployment.")
@@ -23,13 +25,23 @@ public class GatewayClusterStatus {
   @JsonPropertyDescription("Pods that pass their readiness probe.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription("Gateway pods and ready gateway pods per zone, sorted by zone.")
+  private List<ZoneStatus> zones = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Ready pods that report (on their readiness endpoint) that they have applied configVersion.")
+  private Integer configSyncedReplicas;
+
   @JsonPropertyDescription("Gateway image the pods run (spec.image, or the operator's default).")
   private String image;
 
-  @JsonPropertyDescription("Content-hash version of the rendered routing config.")
+  @JsonPropertyDescription(
+      "Content-hash version of the rendered routing config: the version every pod should apply.")
   private String configVersion;
 
-  @JsonPropertyDescription("Name of the ConfigMap that holds the rendered routing config.")
+  @JsonPropertyDescription(
+      "Name of the ConfigMap the gateway pods watch: it holds the rendered config, or a manifest"
+          + " naming the compressed shard ConfigMaps of a config too big for one ConfigMap.")
   private String configMapName;
 
   @JsonPropertyDescription("The latest canary upgrade, while it runs and after it ended.")
@@ -65,6 +77,22 @@ public class GatewayClusterStatus {
 
   public void setReadyReplicas(Integer readyReplicas) {
     this.readyReplicas = readyReplicas;
+  }
+
+  public List<ZoneStatus> getZones() {
+    return zones;
+  }
+
+  public void setZones(List<ZoneStatus> zones) {
+    this.zones = zones;
+  }
+
+  public Integer getConfigSyncedReplicas() {
+    return configSyncedReplicas;
+  }
+
+  public void setConfigSyncedReplicas(Integer configSyncedReplicas) {
+    this.configSyncedReplicas = configSyncedReplicas;
   }
 
   public String getImage() {

@@ -15,7 +15,8 @@ public class RouteStatus {
 
   @JsonPropertyDescription(
       "Conditions: Accepted (bound to an existing GatewayCluster), ResolvedRefs (every"
-          + " backend Service exists).")
+          + " backend Service exists), Programmed (every ready gateway pod has applied a config that"
+          + " contains this generation of the route).")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

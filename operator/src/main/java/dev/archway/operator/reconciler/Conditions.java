@@ -46,6 +46,12 @@ final class Conditions {
     return next;
   }
 
+  /** The condition of a type, or null. */
+  static Condition find(List<Condition> conditions, String type) {
+    return conditions == null ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
   /** Equal apart from lastTransitionTime, so unchanged status is not written again. */
   static boolean sameIgnoringTime(List<Condition> a, List<Condition> b) {
     if (a == null || b == null) {

@@ -1,7 +1,6 @@
 package dev.archway.operator.reconciler;
 
 import dev.archway.api.v1alpha1.GatewayCluster;
-import dev.archway.operator.render.ConfigMapRenderer;
 import dev.archway.operator.render.GatewayNames;
 import dev.archway.operator.render.WorkloadRenderer;
 import dev.archway.operator.upgrade.CanaryUpgrade;
@@ -14,6 +13,13 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
@@ -27,7 +33,9 @@ final class Dependents {
 
   private Dependents() {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = MANAGED))
+  /** The manifest ConfigMap the gateway pods watch; written after the shards it names. */
+  @KubernetesDependent(informer = @Informer(
+      labelSelector = MANAGED + "," + GatewayNames.CONFIG_PART_LABEL + "=manifest"))
   static class ConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, GatewayCluster> {
     ConfigMapDependent() {
       super(ConfigMap.class);
@@ -35,9 +43,71 @@ final class Dependents {
 
     @Override
     protected ConfigMap desired(GatewayCluster primary, Context<GatewayCluster> context) {
-      return ConfigMapRenderer.render(
-          GatewayNames.of(primary), ReconcileInputs.of(context).translation().config());
+      return ConfigDelivery.of(context).rendered().manifest();
     }
+
+    /** Exact: a key left over from the other form (inline or manifest) must go. */
+    @Override
+    public Matcher.Result<ConfigMap> match(
+        ConfigMap actual, ConfigMap desired, GatewayCluster primary, Context<GatewayCluster> context) {
+      return Matcher.Result.computed(Objects.equals(actual.getData(), desired.getData())
+          && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty())
+          && sameLabels(actual, desired), desired);
+    }
+  }
+
+  /**
+   * The shard ConfigMaps of a config too big for the manifest, keyed by name: the desired
+   * version's are created, retained older ones are left as they are, the rest are deleted.
+   */
+  @KubernetesDependent(informer = @Informer(
+      labelSelector = MANAGED + "," + GatewayNames.CONFIG_PART_LABEL + "=shard"))
+  static class ConfigShardsDependent extends CRUDKubernetesDependentResource<ConfigMap, GatewayCluster>
+      implements BulkDependentResource<ConfigMap, GatewayCluster, String> {
+    ConfigShardsDependent() {
+      super(ConfigMap.class);
+    }
+
+    @Override
+    public Map<String, ConfigMap> desiredResources(GatewayCluster primary, Context<GatewayCluster> context) {
+      ConfigDelivery delivery = ConfigDelivery.of(context);
+      Map<String, ConfigMap> desired = new TreeMap<>();
+      delivery.rendered().shards().forEach(c -> desired.put(c.getMetadata().getName(), c));
+      delivery.retained().forEach(c -> desired.put(c.getMetadata().getName(), c));
+      return desired;
+    }
+
+    @Override
+    public Map<String, ConfigMap> getSecondaryResources(GatewayCluster primary, Context<GatewayCluster> context) {
+      return shardsOf(primary, context).collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c, (a, b) -> a));
+    }
+
+    @Override
+    public void deleteTargetResource(
+        GatewayCluster primary, ConfigMap resource, String key, Context<GatewayCluster> context) {
+      context.getClient().configMaps().inNamespace(resource.getMetadata().getNamespace())
+          .withName(resource.getMetadata().getName()).delete();
+    }
+  }
+
+  /** The desired labels and annotations are all on the actual object. */
+  static boolean sameLabels(io.fabric8.kubernetes.api.model.HasMetadata actual, io.fabric8.kubernetes.api.model.HasMetadata desired) {
+    return contains(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
+        && contains(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations());
+  }
+
+  private static boolean contains(Map<String, String> actual, Map<String, String> desired) {
+    return desired == null || desired.isEmpty()
+        || (actual != null && actual.entrySet().containsAll(desired.entrySet()));
+  }
+
+  /** The cluster's shard ConfigMaps as cached. */
+  static Stream<ConfigMap> shardsOf(GatewayCluster primary, Context<GatewayCluster> context) {
+    String cluster = primary.getMetadata().getName();
+    return context.getSecondaryResourcesAsStream(ConfigMap.class)
+        .filter(ConfigDelivery::isShard)
+        .filter(c -> primary.getMetadata().getNamespace().equals(c.getMetadata().getNamespace()))
+        .filter(c -> cluster.equals(c.getMetadata().getLabels().get(GatewayNames.CLUSTER_LABEL)));
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = MANAGED))
@@ -100,7 +170,14 @@ final class Dependents {
 
     @Override
     protected Role desired(GatewayCluster primary, Context<GatewayCluster> context) {
-      return WorkloadRenderer.role(primary);
+      return WorkloadRenderer.role(primary, ConfigDelivery.of(context).readableShardNames());
+    }
+
+    /** Exact: the generic matcher takes a list that only shrank (shards gone) for unchanged. */
+    @Override
+    public Matcher.Result<Role> match(Role actual, Role desired, GatewayCluster primary, Context<GatewayCluster> context) {
+      return Matcher.Result.computed(Objects.equals(actual.getRules(), desired.getRules())
+          && sameLabels(actual, desired), desired);
     }
   }
 

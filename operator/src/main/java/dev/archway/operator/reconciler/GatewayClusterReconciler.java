@@ -9,11 +9,18 @@ import dev.archway.operator.render.GatewayNames;
 import dev.archway.operator.translate.KubernetesEndpoints;
 import dev.archway.operator.translate.Translation;
 import dev.archway.operator.translate.Translator;
+import dev.archway.operator.render.ConfigMapRenderer;
+import dev.archway.operator.translate.RouteVerdict;
 import dev.archway.operator.upgrade.CanaryStateMachine;
 import dev.archway.operator.upgrade.CanaryUpgrade;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.util.Map;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -47,7 +54,12 @@ import java.util.stream.Collectors;
           name = "role-binding",
           type = Dependents.RoleBindingDependent.class,
           dependsOn = {"service-account", "role"}),
-      @Dependent(name = "config", type = Dependents.ConfigMapDependent.class),
+      @Dependent(name = "config-shards", type = Dependents.ConfigShardsDependent.class),
+      // the manifest last: its shards exist and the Role lets the pods read them
+      @Dependent(
+          name = "config",
+          type = Dependents.ConfigMapDependent.class,
+          dependsOn = {"config-shards", "role"}),
       @Dependent(
           name = "deployment",
           type = Dependents.DeploymentDependent.class,
@@ -58,15 +70,26 @@ import java.util.stream.Collectors;
 public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cleaner<GatewayCluster> {
 
   public static final String NAME = "gatewaycluster";
+  /** Labels every gateway pod carries (the pod template's), whatever its cluster. */
+  static final String GATEWAY_PODS = "app.kubernetes.io/name=archway-gateway";
+  /** How often pods are asked again while ready pods have not applied the desired config. */
+  static final Duration POLL = Duration.ofSeconds(1);
+  /** How often pods are asked again while every lagging pod fails to answer. */
+  static final Duration SLOW_POLL = Duration.ofSeconds(10);
+
   private static final String KUBERNETES_SERVICES = "kubernetes-services";
   private static final String ENDPOINT_SLICES = "endpoint-slices";
 
   private final OperatorSettings settings;
   private final RouteStatusWriter routeStatus = new RouteStatusWriter();
+  private final ConfigMapRenderer.Limits limits;
+  private final ConfigVersionProbe probe = new ConfigVersionProbe();
+  private final ConfigHistory history = new ConfigHistory();
   private final CanaryUpgrade upgrade = new CanaryUpgrade();
 
   public GatewayClusterReconciler(OperatorSettings settings) {
     this.settings = settings;
+    this.limits = ConfigMapRenderer.Limits.fromEnvironment(System.getenv());
   }
 
   @Override
@@ -118,7 +141,29 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
                         e.getMetadata().getLabels().get(KubernetesEndpoints.SERVICE_NAME_LABEL)))
                 .build(),
             context);
-    return List.of(routes, services, kubernetesServices, endpointSlices);
+    // gateway pods of every cluster; a pod's readiness or address changing re-reconciles its cluster
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, GatewayCluster.class)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(GATEWAY_PODS)
+                .withSecondaryToPrimaryMapper(
+                    (Pod p) -> {
+                      String cluster = p.getMetadata().getLabels() == null ? null
+                          : p.getMetadata().getLabels().get(GatewayNames.CLUSTER_LABEL);
+                      return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, p.getMetadata().getNamespace()));
+                    })
+                .build(),
+            context);
+    // nodes only for their zone label, read from the cache when a cluster is reconciled
+    var nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, GatewayCluster.class)
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((Node n) -> Set.of())
+                .build(),
+            context);
+    return List.of(routes, services, kubernetesServices, endpointSlices, pods, nodes);
   }
 
   /** The clusters bound by Routes whose backend Services (archway.dev) name this Kubernetes Service. */
@@ -152,7 +197,14 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         informer(context, EndpointSlice.class, ENDPOINT_SLICES).list(namespace).toList());
 
     Translation translation = Translator.translate(cluster, routes, services, kubernetes);
+    String desired = translation.config().version();
+    ResourceID id = ResourceID.fromResource(cluster);
+    history.record(id, translation, routes);
+    FleetSnapshot fleet = observePods(id, cluster, context);
+
     new ReconcileInputs(translation, settings).putInto(context);
+    ConfigDelivery.decide(ConfigMapRenderer.render(GatewayNames.of(cluster), translation.config(), limits),
+        Dependents.shardsOf(cluster, context), fleet).putInto(context);
     String image = cluster.getSpec().getImage() == null || cluster.getSpec().getImage().isBlank()
         ? settings.gatewayImage() : cluster.getSpec().getImage();
     var deployments = context.getSecondaryResources(Deployment.class);
@@ -165,30 +217,41 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
       EventRecorder.record(context.getClient(), cluster, e.warning(), e.reason(), e.message());
     }
 
-    routeStatus.write(context.getClient(), routes, translation);
+    routeStatus.write(context.getClient(), routes, translation,
+        (route, verdict) -> programmed(id, route, verdict, fleet));
 
     String stableName = GatewayNames.of(cluster).gateway();
     GatewayClusterStatus next = status(cluster, translation,
-        deployments.stream().filter(d -> stableName.equals(d.getMetadata().getName())).findFirst().orElse(null));
+        deployments.stream().filter(d -> stableName.equals(d.getMetadata().getName())).findFirst().orElse(null), fleet);
     next.setImage(image);
     next.setUpgrade(plan.decision().status());
     if (plan.decision().active()) {
       countCanaryTrack(cluster, next, deployments, plan);
     }
-    UpdateControl<GatewayCluster> done = plan.wakeUpAfter() == null ? UpdateControl.noUpdate()
-        : UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(plan.wakeUpAfter());
     GatewayClusterStatus current = cluster.getStatus();
+    // poll while ready pods have not caught up; pod events wake the reconciler for everything else
+    // (slower when every lagging pod is unreachable: a NetworkPolicy, not a rollout, is the likely cause)
+    boolean lagging = !fleet.ready().isEmpty() && !fleet.synced(desired);
+    boolean onlyUnreachable = fleet.ready().stream().filter(p -> !desired.equals(p.configVersion()))
+        .allMatch(p -> p.error() != null);
+    Duration wakeUp = lagging ? (onlyUnreachable ? SLOW_POLL : POLL) : null;
+    if (plan.wakeUpAfter() != null && (wakeUp == null || plan.wakeUpAfter().compareTo(wakeUp) < 0)) {
+      wakeUp = plan.wakeUpAfter();
+    }
+    UpdateControl<GatewayCluster> control = wakeUp == null
+        ? UpdateControl.noUpdate() : UpdateControl.<GatewayCluster>noUpdate().rescheduleAfter(wakeUp);
     if (current != null && sameStatus(current, next)) {
-      return done;
+      return control;
     }
     StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, next);
+    recordTransitions(context, cluster, current, next);
     if (current == null || !Objects.equals(current.getConfigVersion(), next.getConfigVersion())) {
       EventRecorder.record(context.getClient(), cluster, false, "ConfigRendered",
           "Rendered config " + next.getConfigVersion() + " into ConfigMap " + next.getConfigMapName() + ": "
               + translation.config().routes().size() + " route rules, " + translation.config().services().size()
               + " services");
     }
-    return done;
+    return control;
   }
 
   /** During a canary both tracks serve: their pods count together, and the run is a rollout in progress. */
@@ -227,6 +290,55 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     StatusPatch.replace(context.getClient(), GatewayCluster.class, cluster, intent);
   }
 
+  private FleetSnapshot observePods(ResourceID id, GatewayCluster cluster, Context<GatewayCluster> context) {
+    Map<String, String> selector = GatewayNames.of(cluster).selector();
+    List<Pod> pods = informer(context, Pod.class).list(cluster.getMetadata().getNamespace(),
+        p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+        .toList();
+    InformerEventSource<Node, GatewayCluster> nodes = informer(context, Node.class);
+    return probe.observe(id, pods, node -> nodes.get(new ResourceID(node))
+        .map(n -> n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels().get(ConfigVersionProbe.ZONE_LABEL))
+        .orElse(null));
+  }
+
+  /** Programmed: every ready pod runs a config version that holds this generation of the route. */
+  private RouteStatusWriter.Programmed programmed(ResourceID cluster, ArchwayRoute route, RouteVerdict verdict, FleetSnapshot fleet) {
+    if (!verdict.programmable()) {
+      return RouteStatusWriter.Programmed.notInConfig(verdict);
+    }
+    List<PodReport> ready = fleet.ready();
+    if (ready.isEmpty()) {
+      return new RouteStatusWriter.Programmed(false, "Pending", "No ready gateway pods yet");
+    }
+    long have = ready.stream().filter(p -> history.holds(cluster, p.configVersion(), route)).count();
+    return have == ready.size()
+        ? new RouteStatusWriter.Programmed(true, "Programmed", "Applied by all " + ready.size() + " ready gateway pods")
+        : new RouteStatusWriter.Programmed(false, "Pending",
+            have + "/" + ready.size() + " ready gateway pods have applied a config with this route");
+  }
+
+  /** Events when ConfigSynced or Degraded change. */
+  private static void recordTransitions(
+      Context<GatewayCluster> context, GatewayCluster cluster, GatewayClusterStatus before, GatewayClusterStatus after) {
+    List<Condition> old = before == null ? List.of() : before.getConditions();
+    Condition synced = Conditions.find(after.getConditions(), "ConfigSynced");
+    Condition wasSynced = Conditions.find(old, "ConfigSynced");
+    if (synced != null && "True".equals(synced.getStatus())
+        && (wasSynced == null || !"True".equals(wasSynced.getStatus())
+            || !Objects.equals(before.getConfigVersion(), after.getConfigVersion()))) {
+      EventRecorder.record(context.getClient(), cluster, false, "ConfigSynced", synced.getMessage());
+    }
+    Condition degraded = Conditions.find(after.getConditions(), "Degraded");
+    Condition wasDegraded = Conditions.find(old, "Degraded");
+    boolean isDegraded = degraded != null && "True".equals(degraded.getStatus());
+    boolean wasDegradedTrue = wasDegraded != null && "True".equals(wasDegraded.getStatus());
+    if (isDegraded && (!wasDegradedTrue || !Objects.equals(wasDegraded.getReason(), degraded.getReason()))) {
+      EventRecorder.record(context.getClient(), cluster, true, degraded.getReason(), degraded.getMessage());
+    } else if (!isDegraded && wasDegradedTrue) {
+      EventRecorder.record(context.getClient(), cluster, false, "Recovered", degraded.getMessage());
+    }
+  }
+
   /**
    * Deletes what the cluster owns, gateway pods first. Owner references would let a cluster's
    * garbage collector do the same; deleting here makes removal prompt and also works where no
@@ -243,13 +355,21 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(names.gateway()).delete();
     client.services().inNamespace(ns).withName(names.gateway()).delete();
     client.configMaps().inNamespace(ns).withName(names.configMap()).delete();
+    // one by one: deleting a collection would need the deletecollection verb
+    client.configMaps().inNamespace(ns)
+        .withLabel(GatewayNames.CLUSTER_LABEL, names.cluster())
+        .withLabel(GatewayNames.CONFIG_PART_LABEL, "shard").list().getItems()
+        .forEach(c -> client.configMaps().inNamespace(ns).withName(c.getMetadata().getName()).delete());
+    history.forget(ResourceID.fromResource(cluster));
+    probe.forget(ResourceID.fromResource(cluster));
     client.rbac().roleBindings().inNamespace(ns).withName(names.gateway()).delete();
     client.rbac().roles().inNamespace(ns).withName(names.gateway()).delete();
     client.serviceAccounts().inNamespace(ns).withName(names.gateway()).delete();
     return DeleteControl.defaultDelete();
   }
 
-  static GatewayClusterStatus status(GatewayCluster cluster, Translation translation, Deployment deployment) {
+  static GatewayClusterStatus status(
+      GatewayCluster cluster, Translation translation, Deployment deployment, FleetSnapshot fleet) {
     Long generation = cluster.getMetadata().getGeneration();
     int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
     int replicas = 0;
@@ -273,20 +393,48 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     conditions = Conditions.set(conditions, "Progressing", progressing,
         progressing ? "RollingOut" : "Stable",
         progressing ? updated + "/" + desired + " pods updated" : "Deployment is up to date", generation);
+    String version = translation.config().version();
+    List<PodReport> readyPods = fleet.ready();
+    List<PodReport> synced = fleet.readyWith(version);
+    boolean allSynced = fleet.synced(version);
+    conditions = Conditions.set(conditions, "ConfigSynced", allSynced,
+        allSynced ? "AllPodsSynced" : readyPods.isEmpty() ? "NoReadyPods" : "Pending",
+        readyPods.isEmpty() ? "No ready gateway pods to apply config " + version
+            : synced.size() + "/" + readyPods.size() + " ready gateway pods have applied config " + version
+                + (allSynced ? "" : "; waiting for " + list(readyPods.stream()
+                    .filter(p -> !version.equals(p.configVersion())).map(PodReport::describe).toList())),
+        generation);
     long rejected = translation.rejectedRoutes();
-    conditions = Conditions.set(conditions, "Degraded", rejected > 0,
-        rejected > 0 ? "RoutesRejected" : "AllRoutesAccepted",
-        rejected > 0
-            ? rejected + " of " + translation.routes().size() + " routes left out of the config: "
-                + translation.routes().entrySet().stream().filter(e -> !e.getValue().programmable())
-                    .map(e -> e.getKey() + " (" + e.getValue().message() + ")").collect(Collectors.joining(", "))
-            : translation.routes().size() + " routes in the config",
+    List<PodReport> refusing = fleet.rejecting();
+    List<PodReport> unreachable = fleet.unreachable();
+    String degradedReason = !refusing.isEmpty() ? "PodsRejectedConfig"
+        : rejected > 0 ? "RoutesRejected"
+        : !unreachable.isEmpty() ? "PodsUnreachable"
+        : "AsExpected";
+    List<String> problems = new java.util.ArrayList<>();
+    if (!refusing.isEmpty()) {
+      problems.add(refusing.size() + " ready pods refused the latest config and keep running their previous one: "
+          + list(refusing.stream().map(p -> p.name() + " (" + p.rejected() + ")").toList()));
+    }
+    if (rejected > 0) {
+      problems.add(rejected + " of " + translation.routes().size() + " routes left out of the config: "
+          + translation.routes().entrySet().stream().filter(e -> !e.getValue().programmable())
+              .map(e -> e.getKey() + " (" + e.getValue().message() + ")").collect(Collectors.joining(", ")));
+    }
+    if (!unreachable.isEmpty()) {
+      problems.add(unreachable.size() + " ready pods do not tell which config they run: "
+          + list(unreachable.stream().map(PodReport::describe).toList()));
+    }
+    conditions = Conditions.set(conditions, "Degraded", !problems.isEmpty(), degradedReason,
+        problems.isEmpty() ? translation.routes().size() + " routes in the config" : String.join("; ", problems),
         generation);
     status.setConditions(conditions);
     status.setObservedGeneration(generation);
     status.setReplicas(replicas);
     status.setReadyReplicas(ready);
-    status.setConfigVersion(translation.config().version());
+    status.setConfigVersion(version);
+    status.setConfigSyncedReplicas(synced.size());
+    status.setZones(fleet.zones());
     status.setConfigMapName(GatewayNames.of(cluster).configMap());
     return status;
   }
@@ -299,7 +447,15 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         && Objects.equals(a.getImage(), b.getImage())
         && Objects.equals(a.getConfigMapName(), b.getConfigMapName())
         && Objects.equals(a.getUpgrade(), b.getUpgrade())
+        && Objects.equals(a.getConfigSyncedReplicas(), b.getConfigSyncedReplicas())
+        && Objects.equals(a.getZones(), b.getZones())
         && Conditions.sameIgnoringTime(a.getConditions(), b.getConditions());
+  }
+
+  /** At most a few names, so a message stays readable with hundreds of pods. */
+  private static String list(List<String> items) {
+    return items.size() <= 5 ? String.join(", ", items)
+        : String.join(", ", items.subList(0, 5)) + " and " + (items.size() - 5) + " more";
   }
 
   @SuppressWarnings("unchecked")

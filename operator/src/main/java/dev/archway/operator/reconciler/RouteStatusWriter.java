@@ -12,8 +12,20 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes Accepted and ResolvedRefs on the Routes of a cluster, only when they change. */
+/** Writes Accepted, ResolvedRefs and Programmed on the Routes of a cluster, only when they change. */
 final class RouteStatusWriter {
+
+  /**
+   * The Programmed condition of a route.
+   *
+   * @param status every ready gateway pod has applied a config holding this generation of the route
+   */
+  record Programmed(boolean status, String reason, String message) {
+
+    static Programmed notInConfig(RouteVerdict verdict) {
+      return new Programmed(false, "Invalid", "Route is not in the rendered config: " + verdict.message());
+    }
+  }
 
   private static String previousMessage(RouteStatus status) {
     return status.getConditions().stream().filter(c -> "False".equals(c.getStatus()))
@@ -23,11 +35,12 @@ final class RouteStatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RouteStatusWriter.class);
 
   /**
-   * Sets Accepted and ResolvedRefs from a verdict, writing only when they change.
+   * Sets Accepted and ResolvedRefs from a verdict and Programmed, writing only when they change.
    *
    * @return the status before the write, or null when nothing changed
    */
-  static RouteStatus replaceConditions(KubernetesClient client, ArchwayRoute route, RouteVerdict verdict) {
+  static RouteStatus replaceConditions(
+      KubernetesClient client, ArchwayRoute route, RouteVerdict verdict, Programmed programmed) {
     RouteStatus current = route.getStatus() == null ? new RouteStatus() : route.getStatus();
     Long generation = route.getMetadata().getGeneration();
     var conditions = Conditions.set(current.getConditions(), "Accepted", verdict.accepted(),
@@ -41,6 +54,8 @@ final class RouteStatusWriter {
             ? "Every backend Service exists" + (verdict.note() == null ? "" : "; " + verdict.note())
             : verdict.message(),
         generation);
+    conditions = Conditions.set(conditions, "Programmed", programmed.status(), programmed.reason(),
+        programmed.message(), generation);
     if (Objects.equals(generation, current.getObservedGeneration())
         && Conditions.sameIgnoringTime(current.getConditions(), conditions)) {
       return null;
@@ -52,14 +67,15 @@ final class RouteStatusWriter {
     return current;
   }
 
-  void write(KubernetesClient client, List<ArchwayRoute> routes, Translation translation) {
+  void write(KubernetesClient client, List<ArchwayRoute> routes, Translation translation,
+      java.util.function.BiFunction<ArchwayRoute, RouteVerdict, Programmed> programmed) {
     for (ArchwayRoute route : routes) {
       RouteVerdict verdict = translation.routes().get(Translator.key(route));
       if (verdict == null) {
         continue; // bound to another cluster; that cluster's reconciler writes it
       }
       try {
-        RouteStatus previous = replaceConditions(client, route, verdict);
+        RouteStatus previous = replaceConditions(client, route, verdict, programmed.apply(route, verdict));
         if (previous == null) {
           continue;
         }

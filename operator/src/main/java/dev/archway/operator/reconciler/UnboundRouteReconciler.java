@@ -60,7 +60,9 @@ public class UnboundRouteReconciler implements Reconciler<ArchwayRoute> {
     }
     String message = "spec.gatewayClusterRef.name: GatewayCluster " + cluster + " not found in namespace "
         + route.getMetadata().getNamespace();
-    RouteStatusWriter.replaceConditions(context.getClient(), route, new RouteVerdict(false, false, REASON, message));
+    RouteVerdict verdict = new RouteVerdict(false, false, REASON, message);
+    RouteStatusWriter.replaceConditions(context.getClient(), route, verdict,
+        RouteStatusWriter.Programmed.notInConfig(verdict));
     return UpdateControl.noUpdate();
   }
 }

@@ -11,7 +11,11 @@ public record GatewayNames(String cluster, String namespace) {
   public static final String CLUSTER_LABEL = "archway.dev/cluster";
   /** Annotation on the config ConfigMap with the content-hash version of the document. */
   public static final String CONFIG_VERSION_ANNOTATION = "archway.dev/config-version";
-  /** ConfigMap key of the rendered document. */
+  /** Label on config ConfigMaps: {@code manifest} (the one the gateway watches) or {@code shard}. */
+  public static final String CONFIG_PART_LABEL = "archway.dev/config-part";
+  /** Label on shard ConfigMaps with the config version they belong to. */
+  public static final String CONFIG_VERSION_LABEL = "archway.dev/config-version";
+  /** ConfigMap key of the rendered document when it is small enough to stay inline in the manifest. */
   public static final String CONFIG_KEY = "config.json";
   /** Label that only canary pods carry (value {@code canary}); stable pods have none. */
   public static final String TRACK_LABEL = "archway.dev/track";
@@ -32,8 +36,14 @@ public record GatewayNames(String cluster, String namespace) {
     return gateway() + "-canary";
   }
 
+  /** The manifest ConfigMap: a stable name, watched by the gateway pods. */
   public String configMap() {
     return cluster + "-config";
+  }
+
+  /** The ConfigMap holding shard {@code index} of config {@code version}. */
+  public String configShard(String version, int index) {
+    return cluster + "-config-" + version + "-" + index;
   }
 
   /** Labels that select the gateway pods of this cluster. */

@@ -227,15 +227,21 @@ public final class WorkloadRenderer {
     return new ServiceAccountBuilder().withMetadata(meta(names, names.gateway())).build();
   }
 
-  /** The gateway pods may read their own config ConfigMap and nothing else. */
-  public static Role role(GatewayCluster cluster) {
+  /**
+   * The gateway pods may read their own config ConfigMaps and nothing else: the manifest and the
+   * shards it may name (by name; a Role cannot grant by label).
+   */
+  public static Role role(GatewayCluster cluster, java.util.Collection<String> shardNames) {
     GatewayNames names = GatewayNames.of(cluster);
+    List<String> readable = new ArrayList<>();
+    readable.add(names.configMap());
+    shardNames.stream().sorted().distinct().forEach(readable::add);
     return new RoleBuilder()
         .withMetadata(meta(names, names.gateway()))
         .addNewRule()
         .withApiGroups("")
         .withResources("configmaps")
-        .withResourceNames(names.configMap())
+        .withResourceNames(readable)
         .withVerbs("get", "list", "watch")
         .endRule()
         .build();

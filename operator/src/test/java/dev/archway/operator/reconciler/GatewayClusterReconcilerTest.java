@@ -20,11 +20,13 @@ import static dev.archway.operator.testing.Resources.cluster;
 import static dev.archway.operator.testing.Resources.route;
 import static dev.archway.operator.testing.Resources.service;
 
+import dev.archway.api.v1alpha1.ZoneStatus;
+import dev.archway.operator.testing.FakeGatewayPod;
 import dev.archway.operator.testing.OwnedObjects;
+import dev.archway.operator.testing.RenderedConfigs;
 import dev.archway.operator.testing.Resources;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -46,13 +48,22 @@ class GatewayClusterReconcilerTest {
   static KubernetesClient client;
   static Operator operator;
   static int namespaces;
+  static final int INLINE_BYTES = 4096;
 
   @BeforeAll
   static void start() {
     api = TestApiServer.start();
     client = api.client();
     api.installCrds(ROOT);
-    operator = ArchwayOperator.create(client, OperatorSettings.defaults());
+    // small limits, so that a config of some dozen routes is sharded as a >512 KiB one would be
+    System.setProperty("ARCHWAY_CONFIG_INLINE_BYTES", Integer.toString(INLINE_BYTES));
+    System.setProperty("ARCHWAY_CONFIG_SHARD_BYTES", "1024");
+    try {
+      operator = ArchwayOperator.create(client, OperatorSettings.defaults());
+    } finally {
+      System.clearProperty("ARCHWAY_CONFIG_INLINE_BYTES");
+      System.clearProperty("ARCHWAY_CONFIG_SHARD_BYTES");
+    }
     operator.start();
   }
 
@@ -206,10 +217,183 @@ class GatewayClusterReconcilerTest {
   }
 
   static GatewayConfig awaitConfig(String ns, String cluster, java.util.function.Predicate<GatewayConfig> until) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      ConfigMap cm = client.configMaps().inNamespace(ns).withName(cluster + "-config").get();
-      return cm == null ? null : ConfigCodec.decode(cm.getData().get("config.json"));
-    }, c -> c != null && until.test(c));
+    return await().atMost(Duration.ofSeconds(30)).until(() -> readConfig(ns, cluster), c -> c != null && until.test(c));
+  }
+
+  static GatewayConfig readConfig(String ns, String cluster) {
+    return RenderedConfigs.read(client, ns, cluster);
+  }
+
+  static GatewayCluster clusterStatus(String ns, String name, java.util.function.Predicate<GatewayCluster> until) {
+    return await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.resources(GatewayCluster.class).inNamespace(ns).withName(name).get(),
+        g -> g != null && g.getStatus() != null && until.test(g));
+  }
+
+  static String conditionStatus(GatewayCluster gc, String type) {
+    Condition c = condition(gc.getStatus().getConditions(), type);
+    return c == null ? null : c.getStatus();
+  }
+
+  static String routeCondition(String ns, String name, String type) {
+    ArchwayRoute r = client.resources(ArchwayRoute.class).inNamespace(ns).withName(name).get();
+    Condition c = r == null || r.getStatus() == null ? null : condition(r.getStatus().getConditions(), type);
+    return c == null ? null : c.getStatus();
+  }
+
+  static List<String> shardNames(String ns, String cluster) {
+    return client.configMaps().inNamespace(ns).withLabel("archway.dev/cluster", cluster)
+        .withLabel("archway.dev/config-part", "shard").list().getItems().stream()
+        .map(c -> c.getMetadata().getName()).sorted().toList();
+  }
+
+  @Test
+  void configSyncedTurnsTrueOnlyWhenEveryReadyPodReportsTheDesiredVersionAndProgrammedFollows() {
+    String ns = newNamespace();
+    client.resource(FakeGatewayPod.node(ns + "-a", "zone-a")).create();
+    client.resource(FakeGatewayPod.node(ns + "-b", "zone-b")).create();
+    client.resource(FakeGatewayPod.node(ns + "-c", null)).create();
+    client.resource(cluster(ns, "edge")).create();
+    client.resource(service(ns, "web", 9001)).create();
+    client.resource(route(ns, "web", "edge", null, "/shop", "web")).create();
+    GatewayConfig v1 = awaitConfig(ns, "edge", c -> c.routes().size() == 1);
+
+    try (FakeGatewayPod p1 = FakeGatewayPod.start("127.0.0.2").reports("0000000000000000");
+        FakeGatewayPod p2 = FakeGatewayPod.start("127.0.0.3").reports("0000000000000000");
+        FakeGatewayPod p3 = FakeGatewayPod.start("127.0.0.4").reports("0000000000000000");
+        FakeGatewayPod starting = FakeGatewayPod.start("127.0.0.5")) {
+      p1.create(client, ns, "edge", "edge-gateway-1", ns + "-a", true);
+      p2.create(client, ns, "edge", "edge-gateway-2", ns + "-b", true);
+      p3.create(client, ns, "edge", "edge-gateway-3", ns + "-c", true);
+      starting.create(client, ns, "edge", "edge-gateway-4", ns + "-a", false);
+
+      // pods on a node without a zone label count under "unknown"; the starting pod counts, not as ready
+      List<ZoneStatus> zones = List.of(
+          new ZoneStatus("unknown", 1, 1), new ZoneStatus("zone-a", 2, 1), new ZoneStatus("zone-b", 1, 1));
+      GatewayCluster gc = clusterStatus(ns, "edge", g -> zones.equals(g.getStatus().getZones()));
+      assertThat(conditionStatus(gc, "ConfigSynced")).isEqualTo("False");
+      assertThat(condition(gc.getStatus().getConditions(), "ConfigSynced").getMessage())
+          .contains("0/3 ready gateway pods have applied config " + v1.version());
+      assertThat(routeCondition(ns, "web", "Programmed")).isEqualTo("False");
+
+      p1.reports(v1.version());
+      p2.reports(v1.version());
+      gc = clusterStatus(ns, "edge", g -> Integer.valueOf(2).equals(g.getStatus().getConfigSyncedReplicas()));
+      assertThat(conditionStatus(gc, "ConfigSynced")).isEqualTo("False");
+      assertThat(condition(gc.getStatus().getConditions(), "ConfigSynced").getMessage()).contains("edge-gateway-3");
+      assertThat(routeCondition(ns, "web", "Programmed")).isEqualTo("False");
+
+      p3.reports(v1.version());
+      gc = clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "ConfigSynced")));
+      assertThat(gc.getStatus().getConfigSyncedReplicas()).isEqualTo(3);
+      assertThat(condition(gc.getStatus().getConditions(), "ConfigSynced").getObservedGeneration())
+          .isEqualTo(gc.getMetadata().getGeneration());
+      await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(routeCondition(ns, "web", "Programmed")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(ns).list().getItems()
+          .stream().anyMatch(e -> "ConfigSynced".equals(e.getReason()) && e.getMessage().contains(v1.version())));
+
+      // a route change is a new version: not synced, not programmed, until the pods have it
+      Resources.edit(client, ArchwayRoute.class, ns, "web", r -> {
+        r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/store");
+        return r;
+      });
+      GatewayConfig v2 = awaitConfig(ns, "edge", c -> paths(c.routes().get(0)).contains("/store"));
+      clusterStatus(ns, "edge", g -> v2.version().equals(g.getStatus().getConfigVersion())
+          && "False".equals(conditionStatus(g, "ConfigSynced")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> "False".equals(routeCondition(ns, "web", "Programmed")));
+
+      // one pod refuses it: Degraded names the pod and why
+      p1.reports(v2.version());
+      p2.reports(v2.version());
+      p3.rejects("shard 1 of config " + v2.version() + " is missing");
+      gc = clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "Degraded")));
+      assertThat(condition(gc.getStatus().getConditions(), "Degraded").getReason()).isEqualTo("PodsRejectedConfig");
+      assertThat(condition(gc.getStatus().getConditions(), "Degraded").getMessage())
+          .contains("edge-gateway-3").contains("is missing");
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(ns).list().getItems()
+          .stream().anyMatch(e -> "PodsRejectedConfig".equals(e.getReason()) && "Warning".equals(e.getType())));
+
+      p3.rejects(null).reports(v2.version());
+      gc = clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "ConfigSynced"))
+          && "False".equals(conditionStatus(g, "Degraded")));
+      assertThat(gc.getStatus().getConfigSyncedReplicas()).isEqualTo(3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(routeCondition(ns, "web", "Programmed")));
+    }
+  }
+
+  @Test
+  void aReadyPodWhoseReadinessEndpointDoesNotAnswerIsNamedAndKeepsConfigSyncedFalse() {
+    String ns = newNamespace();
+    client.resource(FakeGatewayPod.node(ns + "-a", "zone-a")).create();
+    client.resource(cluster(ns, "edge")).create();
+    GatewayConfig v1 = awaitConfig(ns, "edge", c -> true);
+    try (FakeGatewayPod answering = FakeGatewayPod.start("127.0.0.7")) {
+      answering.reports(v1.version()).create(client, ns, "edge", "edge-gateway-1", ns + "-a", true);
+      FakeGatewayPod silent = FakeGatewayPod.start("127.0.0.8");
+      silent.create(client, ns, "edge", "edge-gateway-2", ns + "-a", true);
+      silent.close(); // the pod's address no longer answers, as behind a NetworkPolicy that drops the operator
+
+      GatewayCluster gc = clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "Degraded")));
+      Condition degraded = condition(gc.getStatus().getConditions(), "Degraded");
+      assertThat(degraded.getReason()).isEqualTo("PodsUnreachable");
+      assertThat(degraded.getMessage()).contains("edge-gateway-2").contains("127.0.0.8");
+      assertThat(conditionStatus(gc, "ConfigSynced")).isEqualTo("False");
+      assertThat(gc.getStatus().getConfigSyncedReplicas()).isEqualTo(1);
+      assertThat(gc.getStatus().getZones()).containsExactly(new ZoneStatus("zone-a", 2, 2));
+
+      // the silent pod goes away: the one left is all there is, and it is in sync
+      client.pods().inNamespace(ns).withName("edge-gateway-2").delete();
+      clusterStatus(ns, "edge", g -> "True".equals(conditionStatus(g, "ConfigSynced"))
+          && "False".equals(conditionStatus(g, "Degraded")));
+    }
+  }
+
+  @Test
+  void aBigConfigIsShardedAndOldShardsStayWhileAPodStillRunsTheirVersion() {
+    String ns = newNamespace();
+    client.resource(FakeGatewayPod.node(ns + "-a", "zone-a")).create();
+    client.resource(cluster(ns, "big")).create();
+    client.resource(service(ns, "web", 9001)).create();
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < 40; i++) {
+      client.resource(route(ns, "r" + i, "big", Long.toHexString(random.nextLong()) + ".example.com",
+          "/" + Long.toHexString(random.nextLong()), "web")).create();
+    }
+    GatewayConfig v1 = awaitConfig(ns, "big", c -> c.routes().size() == 40);
+    assertThat(ConfigCodec.encode(v1).length()).isGreaterThan(INLINE_BYTES);
+    List<String> v1Shards = await().atMost(Duration.ofSeconds(30)).until(() -> shardNames(ns, "big"),
+        l -> !l.isEmpty() && l.stream().allMatch(n -> n.startsWith("big-config-" + v1.version() + "-")));
+    assertThat(v1Shards).hasSizeGreaterThan(1);
+    // the gateway's Role may read exactly the manifest and the shards
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.rbac().roles().inNamespace(ns).withName("big-gateway").get()
+        .getRules().get(0).getResourceNames(), names -> names.containsAll(v1Shards) && names.contains("big-config"));
+
+    try (FakeGatewayPod pod = FakeGatewayPod.start("127.0.0.6").reports(v1.version())) {
+      pod.create(client, ns, "big", "big-gateway-1", ns + "-a", true);
+      clusterStatus(ns, "big", g -> "True".equals(conditionStatus(g, "ConfigSynced")));
+
+      Resources.edit(client, ArchwayRoute.class, ns, "r0", r -> {
+        r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/changed");
+        return r;
+      });
+      GatewayConfig v2 = awaitConfig(ns, "big", c -> c.routes().stream().anyMatch(r -> paths(r).contains("/changed")));
+      // the pod still runs v1: its shards stay beside v2's, readable by the Role
+      await().atMost(Duration.ofSeconds(30)).until(() -> shardNames(ns, "big"),
+          l -> l.stream().anyMatch(n -> n.contains(v2.version())));
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> shardNames(ns, "big").containsAll(v1Shards));
+      assertThat(client.rbac().roles().inNamespace(ns).withName("big-gateway").get()
+          .getRules().get(0).getResourceNames()).containsAll(v1Shards);
+
+      // the pod moves on: v1's shards go, v2's stay
+      pod.reports(v2.version());
+      List<String> left = await().atMost(Duration.ofSeconds(30)).until(() -> shardNames(ns, "big"),
+          l -> l.stream().noneMatch(v1Shards::contains));
+      assertThat(left).isNotEmpty().allMatch(n -> n.startsWith("big-config-" + v2.version() + "-"));
+      assertThat(readConfig(ns, "big").version()).isEqualTo(v2.version());
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.rbac().roles().inNamespace(ns).withName("big-gateway")
+          .get().getRules().get(0).getResourceNames(), names -> names.stream().noneMatch(v1Shards::contains));
+    }
   }
 
   static List<String> paths(dev.archway.model.RouteConfig route) {

@@ -8,15 +8,14 @@ import static org.awaitility.Awaitility.await;
 import dev.archway.api.v1alpha1.ArchwayRoute;
 import dev.archway.api.v1alpha1.ArchwayService;
 import dev.archway.api.v1alpha1.KubernetesServiceRef;
-import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
 import dev.archway.model.ServiceConfig;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
+import dev.archway.operator.testing.RenderedConfigs;
 import dev.archway.operator.testing.Resources;
 import dev.archway.operator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -176,10 +175,8 @@ class KubernetesServiceBackendTest {
   }
 
   static GatewayConfig awaitConfig(String ns, Predicate<GatewayConfig> until) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      ConfigMap cm = client.configMaps().inNamespace(ns).withName("edge-config").get();
-      return cm == null ? null : ConfigCodec.decode(cm.getData().get("config.json"));
-    }, c -> c != null && until.test(c));
+    return await().atMost(Duration.ofSeconds(30)).until(
+        () -> RenderedConfigs.read(client, ns, "edge"), c -> c != null && until.test(c));
   }
 
   static Condition awaitResolvedRefs(String ns, String route, Predicate<Condition> until) {

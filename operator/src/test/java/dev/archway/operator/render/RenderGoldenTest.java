@@ -9,7 +9,10 @@ import dev.archway.operator.upgrade.CanaryStateMachine;
 import dev.archway.operator.translate.Translator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Properties;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,11 +35,24 @@ class RenderGoldenTest {
     GatewayCluster cluster = in.clusters().get(0);
     Translation t = Translator.translate(cluster, in.routes(), in.services());
     var listeners = t.config().listeners();
-    List<HasMetadata> objects = new java.util.ArrayList<>(List.of(
-        WorkloadRenderer.serviceAccount(cluster),
-        WorkloadRenderer.role(cluster),
-        WorkloadRenderer.roleBinding(cluster),
-        ConfigMapRenderer.render(GatewayNames.of(cluster), t.config()),
+    Path limitsFile = caseDir.resolve("limits.properties");
+    ConfigMapRenderer.Limits limits = ConfigMapRenderer.Limits.DEFAULT;
+    if (Files.exists(limitsFile)) {
+      Properties p = new Properties();
+      try (var reader = Files.newBufferedReader(limitsFile)) {
+        p.load(reader);
+      }
+      limits = new ConfigMapRenderer.Limits(
+          Integer.parseInt(p.getProperty("inlineBytes")), Integer.parseInt(p.getProperty("shardBytes")));
+    }
+    var config = ConfigMapRenderer.render(GatewayNames.of(cluster), t.config(), limits);
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(WorkloadRenderer.serviceAccount(cluster));
+    objects.add(WorkloadRenderer.role(cluster, config.shardNames()));
+    objects.add(WorkloadRenderer.roleBinding(cluster));
+    objects.addAll(config.shards());
+    objects.add(config.manifest());
+    objects.addAll(List.of(
         WorkloadRenderer.deployment(cluster, listeners, OperatorSettings.DEFAULT_GATEWAY_IMAGE),
         WorkloadRenderer.service(cluster, listeners),
         WorkloadRenderer.podDisruptionBudget(cluster)));
