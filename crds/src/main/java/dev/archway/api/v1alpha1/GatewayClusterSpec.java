@@ -44,6 +44,11 @@ public class GatewayClusterSpec {
   @JsonPropertyDescription("Compute resources of each gateway container.")
   private ResourceRequirements resources;
 
+  @JsonPropertyDescription(
+      "How a change of the pods (a new spec.image, resources or listeners) is rolled out."
+          + " Defaults to Rolling with maxUnavailable 0 and maxSurge 1.")
+  private UpgradeStrategy upgrade;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -90,5 +95,13 @@ public class GatewayClusterSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public UpgradeStrategy getUpgrade() {
+    return upgrade;
+  }
+
+  public void setUpgrade(UpgradeStrategy upgrade) {
+    this.upgrade = upgrade;
   }
 }
