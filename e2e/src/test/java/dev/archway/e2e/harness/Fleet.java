@@ -46,6 +46,8 @@ public final class Fleet {
     Fleet fleet = new Fleet(cluster, namespace, lb);
     cluster.awaitRolledOut(namespace, DEPLOYMENT, replicas, Duration.ofSeconds(120));
     fleet.awaitLoadBalancerUp(replicas, Duration.ofSeconds(30));
+    // fresh JVMs answer slowly for their first few hundred requests; scenarios measure after that
+    fleet.load(100, Duration.ofSeconds(4)).awaitResult();
     return fleet;
   }
 

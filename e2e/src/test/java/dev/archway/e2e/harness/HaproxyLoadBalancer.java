@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -75,7 +74,9 @@ public final class HaproxyLoadBalancer implements AutoCloseable {
           balance roundrobin
           option httpchk GET /q/health/ready
           http-check expect status 200
-          default-server check port %d inter 300ms fastinter 200ms downinter 500ms fall 2 rise 1
+          # like the pods' readiness probe: 1 s timeout, two failures in a row take a server out
+          timeout check 1s
+          default-server check port %d inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1
           server-template pod 1-%d 127.0.0.1:%d disabled
         """.formatted(socket, port, BACKEND, BACKEND, managementPort, SLOTS, podPort));
     Process p = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString())
@@ -186,9 +187,5 @@ public final class HaproxyLoadBalancer implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
     }
-  }
-
-  static Duration checkInterval() {
-    return Duration.ofMillis(300);
   }
 }

@@ -70,6 +70,8 @@ public final class PodController implements AutoCloseable {
     volatile boolean terminating;
     volatile boolean written;
     int restarts;
+    int probeFailures;
+    volatile boolean restarting;
 
     RunningPod(String namespace, String name, String deployment, String hash, String ip, Node node,
         Map<String, String> labels, Deployment template, long graceSeconds) {
@@ -179,26 +181,27 @@ public final class PodController implements AutoCloseable {
   }
 
   /**
-   * The kubelet restarts the pod's container: the process is killed and started again with the
-   * same name, address and emptyDir (where the last-known-good config lives).
+   * The kubelet restarts the pod's container: the process is stopped (SIGTERM and the grace
+   * period when {@code graceful}, else SIGKILL) and started again with the same name, address
+   * and emptyDir (where the last-known-good config lives). Returns when the new process runs.
    */
-  public void restartContainer(String name) {
-    run(() -> {
-      RunningPod p = pods.get(name);
-      if (p == null) {
-        throw new IllegalArgumentException("no pod " + name);
-      }
-      p.ready = false;
-      changed();
-      sigkill(p.process);
-      ProcessHandle.of(p.process.pid()).ifPresent(h -> h.onExit().join());
-      p.restarts++;
-      try {
-        p.process = launcher.start(p.template, p.name, p.ip);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+  public void restartContainer(String name, boolean graceful) throws Exception {
+    RunningPod p = call(() -> pods.get(name));
+    if (p == null) {
+      throw new IllegalArgumentException("no pod " + name);
+    }
+    p.restarting = true;
+    GatewayProcess old = p.process;
+    if (graceful) {
+      old.stop(Duration.ofSeconds(p.graceSeconds));
+    } else {
+      sigkill(old);
+    }
+    ProcessHandle.of(old.pid()).ifPresent(h -> h.onExit().join());
+    p.process = launcher.start(p.template, p.name, p.ip);
+    p.restarts++;
+    p.restarting = false;
+    System.out.println("[pods] restarted the container of " + p);
   }
 
   private static void sigkill(GatewayProcess process) {
@@ -283,20 +286,30 @@ public final class PodController implements AutoCloseable {
     for (int i = 0; i < all.size(); i++) {
       RunningPod p = all.get(i);
       boolean ready = checks.get(i).join();
-      if (!p.process.isAlive()) {
+      if (!p.process.isAlive() && !p.restarting) {
         if (!p.terminating) {
           System.out.println("[pods] " + p.name + " exited with " + p.process.output().size() + " lines of output; pod removed");
         }
         pods.remove(p.name);
         deletePodObject(p);
         changed = true;
-      } else if (ready != p.ready) {
-        p.ready = ready;
-        p.written = false;
-        changed = true;
+      } else {
+        // like the kubelet: one success makes a pod ready, failureThreshold failures in a row unready
+        p.probeFailures = ready ? 0 : p.probeFailures + 1;
+        boolean nowReady = ready || (p.ready && !p.terminating && p.probeFailures < failureThreshold(p));
+        if (nowReady != p.ready) {
+          p.ready = nowReady;
+          p.written = false;
+          changed = true;
+        }
       }
     }
     return changed;
+  }
+
+  private static int failureThreshold(RunningPod p) {
+    var probe = p.template.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe();
+    return probe == null || probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
   }
 
   private boolean reconcile(Deployment d) {
@@ -553,5 +566,6 @@ public final class PodController implements AutoCloseable {
     }
     stops.forEach(CompletableFuture::join);
     terminators.shutdownNow();
+    client.close();
   }
 }

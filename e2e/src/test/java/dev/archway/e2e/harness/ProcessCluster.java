@@ -64,7 +64,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
     PodLauncher launcher = new PodLauncher(ROOT, api.clientEnv(), dir.resolve("pods"));
     // each cluster takes its own addresses, so that no two runs share a port on an address
-    PodController pods = new PodController(api.client(), launcher, nodes, 1 + (CLUSTERS.getAndIncrement() % 50) * 4);
+    // the kubelet's own client: no retries and short timeouts, so that it notices an outage at once
+    var kubeletClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder(api.client().getConfiguration())
+            .withRequestRetryBackoffLimit(0).withConnectionTimeout(1000).withRequestTimeout(2000).build()).build();
+    PodController pods = new PodController(kubeletClient, launcher, nodes, 1 + (CLUSTERS.getAndIncrement() % 50) * 4);
     ProcessCluster cluster = new ProcessCluster(name, dir, api, launcher, pods);
     cluster.startOperator();
     pods.start();
@@ -124,6 +128,11 @@ public final class ProcessCluster implements AutoCloseable {
         PodLauncher.containerPort(deployment, targetPort), PodLauncher.managementPort(deployment));
     closeables.add(lb);
     pods.onPodsChanged(all -> {
+      if (!pods.apiReachable()) {
+        // with the API server away nothing updates endpoints: the load balancer keeps the last
+        // list and only its own health checks take a server out, as kube-proxy and a cloud LB do
+        return;
+      }
       Map<String, String> endpoints = new LinkedHashMap<>();
       for (var p : all) {
         if (p.ready() && !p.terminating() && p.namespace.equals(ns)

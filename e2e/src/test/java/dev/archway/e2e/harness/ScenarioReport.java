@@ -26,6 +26,14 @@ public final class ScenarioReport implements BeforeAllCallback {
     System.out.printf("[e2e] %s: sent %d, failed %d (%.3f %%), p50 %.1f ms, p99 %.1f ms, max %.1f ms; %s%n",
         scenario, r.sent(), r.failed(), r.failedPercent(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0,
         r.maxMicros() / 1000.0, note);
+    if (!r.failures().isEmpty()) {
+      var reasons = new java.util.TreeMap<String, Long>();
+      r.failures().forEach(f -> reasons.merge(f.reason(), 1L, Long::sum));
+      var first = r.failures().get(0);
+      var last = r.failures().get(r.failures().size() - 1);
+      System.out.printf("[e2e]   failures sent between %d ms and %d ms into the run: %s%n",
+          first.sentNanos() / 1_000_000, last.sentNanos() / 1_000_000, reasons);
+    }
   }
 
   static synchronized String table() {
