@@ -17,6 +17,7 @@ import dev.archway.api.v1alpha1.Target;
 import dev.archway.api.v1alpha1.ValueMatch;
 import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
+import dev.archway.e2e.harness.PodLauncher;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.demo.EchoUpstream;

@@ -8,6 +8,7 @@ import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.Listener;
 import dev.archway.operator.ArchwayOperator;
 import dev.archway.operator.OperatorSettings;
+import dev.archway.e2e.harness.PodLauncher;
 import dev.archway.operator.demo.EchoUpstream;
 import dev.archway.operator.demo.GatewayProcess;
 import dev.archway.operator.testing.OwnedObjects;

@@ -1,5 +1,6 @@
 package dev.archway.gateway;
 
+import dev.archway.gateway.proxy.FaultInjection;
 import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.ProxyOptions;
 import dev.archway.gateway.source.ConfigMapConfigSource;
@@ -50,7 +51,12 @@ public class Gateway {
         proxy.idleTimeout(),
         proxy.maxConnectionsPerTarget(),
         proxy.requestTimeout(),
-        proxy.keepAliveTimeout());
+        proxy.keepAliveTimeout())
+        .withFault(new FaultInjection(settings.fault().abortPercent(), settings.fault().abortStatus()));
+    if (options.fault().abortPercent() > 0) {
+      LOG.warnf("fault injection on: %.1f %% of routed requests answered %d (archway.fault.*)",
+          options.fault().abortPercent(), options.fault().abortStatus());
+    }
     Optional<LastKnownGoodStore> lastKnownGood = settings.lastKnownGood().dir().map(LastKnownGoodStore::new);
     listeners = new ListenerSet(vertx, options, live::routeTable, metrics);
     applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);

@@ -37,6 +37,9 @@ public interface GatewaySettings {
   /** Listeners and upstream connections. */
   ProxySettings proxy();
 
+  /** Deliberate failures for tests of what a bad version does; off by default. */
+  FaultSettings fault();
+
   /** Kinds of config source. */
   enum Source {
     /** A local file, {@code archway.config.file}. */
@@ -112,5 +115,20 @@ public interface GatewaySettings {
     /** Keep-alive connections pooled per target and event loop. */
     @WithDefault("256")
     int maxConnectionsPerTarget();
+  }
+
+  /** {@code archway.fault.*}: like Envoy's fault filter, for testing canaries and alerts; never set in production. */
+  interface FaultSettings {
+
+    /**
+     * Share (0 to 100 per cent) of the requests matching a route that the gateway answers itself
+     * with {@link #abortStatus()} instead of proxying; counted in the request metrics like any answer.
+     */
+    @WithDefault("0")
+    double abortPercent();
+
+    /** Status of an aborted request. */
+    @WithDefault("503")
+    int abortStatus();
   }
 }

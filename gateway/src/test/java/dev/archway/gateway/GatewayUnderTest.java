@@ -33,6 +33,14 @@ final class GatewayUnderTest implements AutoCloseable {
   }
 
   GatewayUnderTest(Vertx vertx, Optional<LastKnownGoodStore> lastKnownGood) {
+    this(vertx, lastKnownGood, OPTIONS);
+  }
+
+  GatewayUnderTest(Vertx vertx, ProxyOptions options) {
+    this(vertx, Optional.empty(), options);
+  }
+
+  private GatewayUnderTest(Vertx vertx, Optional<LastKnownGoodStore> lastKnownGood, ProxyOptions options) {
     RequestMetrics recording = new RequestMetrics() {
       @Override
       public void record(String route, int status) {
@@ -60,7 +68,7 @@ final class GatewayUnderTest implements AutoCloseable {
         metrics.retry(service);
       }
     };
-    listeners = new ListenerSet(vertx, OPTIONS, live::routeTable, recording);
+    listeners = new ListenerSet(vertx, options, live::routeTable, recording);
     applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
   }
 

@@ -45,7 +45,8 @@ public class GatewayClusterSpec {
   private ResourceRequirements resources;
 
   @JsonPropertyDescription(
-      "How a new spec.image reaches the pods: Rolling (the default) or a metric-gated Canary.")
+      "How a change of the pods (a new spec.image, resources or listeners) is rolled out: Rolling"
+          + " (the default, maxUnavailable 0 and maxSurge 1), or a metric-gated Canary for a new spec.image.")
   private UpgradeStrategy upgrade;
 
   public Integer getReplicas() {

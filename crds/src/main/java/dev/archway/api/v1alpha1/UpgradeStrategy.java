@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** How a change of the gateway image reaches the pods: a rolling update or a metric-gated canary. */
+/**
+ * How a change of the gateway pods (image, resources, listeners) reaches the running fleet: a
+ * rolling update or, for a new image, a metric-gated canary.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.strategy) || self.strategy != 'Canary' || has(self.canary)",
@@ -19,11 +22,15 @@ public class UpgradeStrategy {
   }
 
   @JsonPropertyDescription(
-      "Rolling replaces pods one by one (a Deployment rolling update). Canary moves traffic to"
-          + " the new image in steps (spec.upgrade.canary), judging it from the pods' metrics, and"
-          + " promotes it or rolls it back by itself. Defaults to Rolling.")
+      "Rolling replaces pods a few at a time as spec.upgrade.rolling allows; a new pod counts"
+          + " only once it is ready, which for a gateway means it has applied the current config."
+          + " Canary moves traffic to a new spec.image in steps (spec.upgrade.canary), judging it"
+          + " from the pods' metrics, and promotes it or rolls it back by itself. Defaults to Rolling.")
   @Default("Rolling")
   private Strategy strategy = Strategy.Rolling;
+
+  @JsonPropertyDescription("Pace of a Rolling upgrade (also used when a Canary promotes the stable pods).")
+  private RollingUpgrade rolling;
 
   @JsonPropertyDescription(
       "Holds a running Canary upgrade at its current step: no step is taken while true (the"
@@ -41,6 +48,14 @@ public class UpgradeStrategy {
 
   public void setStrategy(Strategy strategy) {
     this.strategy = strategy;
+  }
+
+  public RollingUpgrade getRolling() {
+    return rolling;
+  }
+
+  public void setRolling(RollingUpgrade rolling) {
+    this.rolling = rolling;
   }
 
   public Boolean getPaused() {

@@ -57,6 +57,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     Route route = match.route();
     timed(request, route.name(), arrived);
+    if (options.fault().abort()) {
+      GatewayReply.send(request, options.fault().abortStatus(), "fault injected (archway.fault.abort-percent)",
+          route.name(), metrics);
+      return;
+    }
     RouteFilters.DirectResponse direct = route.directResponse();
     if (direct != null) {
       answerDirectly(request, route, direct);

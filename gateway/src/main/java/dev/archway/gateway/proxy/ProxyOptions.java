@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxConnectionsPerTarget pooled keep-alive connections per target and event loop
  * @param requestTimeout limit on a whole upstream exchange, retries included (then 504); zero: none
  * @param keepAliveTimeout an idle pooled upstream connection is closed after this
+ * @param fault deliberate failures ({@link FaultInjection#NONE} in production)
  */
 public record ProxyOptions(
     String bindHost,
@@ -23,12 +24,32 @@ public record ProxyOptions(
     Duration idleTimeout,
     int maxConnectionsPerTarget,
     Duration requestTimeout,
-    Duration keepAliveTimeout) {
+    Duration keepAliveTimeout,
+    FaultInjection fault) {
 
   public ProxyOptions {
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be at least 1, was " + instances);
     }
+  }
+
+  /** Without fault injection. */
+  public ProxyOptions(
+      String bindHost,
+      int instances,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int maxConnectionsPerTarget,
+      Duration requestTimeout,
+      Duration keepAliveTimeout) {
+    this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, requestTimeout,
+        keepAliveTimeout, FaultInjection.NONE);
+  }
+
+  /** The same options with deliberate failures. */
+  public ProxyOptions withFault(FaultInjection fault) {
+    return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
+        requestTimeout, keepAliveTimeout, fault);
   }
 
   /** Without a request timeout, pooled connections kept 60 s. */

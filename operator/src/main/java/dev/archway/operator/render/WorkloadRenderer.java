@@ -2,6 +2,8 @@ package dev.archway.operator.render;
 
 import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.GatewayClusterSpec;
+import dev.archway.api.v1alpha1.RollingUpgrade;
+import dev.archway.api.v1alpha1.UpgradeStrategy;
 import dev.archway.model.ListenerConfig;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -77,6 +79,7 @@ public final class WorkloadRenderer {
       objectMeta = meta(names, names.canaryDeployment());
       objectMeta.getLabels().put(GatewayNames.TRACK_LABEL, "canary");
     }
+    RollingUpgrade rolling = rolling(spec.getUpgrade());
 
     List<ContainerPort> ports = new ArrayList<>();
     for (ListenerConfig l : listeners) {
@@ -111,8 +114,8 @@ public final class WorkloadRenderer {
         .withNewStrategy()
         .withType("RollingUpdate")
         .withNewRollingUpdate()
-        .withMaxUnavailable(new IntOrString(0))
-        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(rolling.getMaxUnavailable()))
+        .withMaxSurge(new IntOrString(rolling.getMaxSurge()))
         .endRollingUpdate()
         .endStrategy()
         .withNewTemplate()
@@ -190,6 +193,19 @@ public final class WorkloadRenderer {
               .build());
     }
     return deployment;
+  }
+
+  /** The rolling pace with defaults filled in: a Deployment needs both numbers. */
+  static RollingUpgrade rolling(UpgradeStrategy upgrade) {
+    RollingUpgrade given = upgrade == null ? null : upgrade.getRolling();
+    RollingUpgrade r = new RollingUpgrade();
+    if (given != null && given.getMaxUnavailable() != null) {
+      r.setMaxUnavailable(given.getMaxUnavailable());
+    }
+    if (given != null && given.getMaxSurge() != null) {
+      r.setMaxSurge(given.getMaxSurge());
+    }
+    return r;
   }
 
   /** The Kubernetes Service in front of the pods: proxy ports only, never the management port. */

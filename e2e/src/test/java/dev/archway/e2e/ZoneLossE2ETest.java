@@ -1,0 +1,71 @@
+package dev.archway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.archway.e2e.harness.Fleet;
+import dev.archway.e2e.harness.LoadGenerator;
+import dev.archway.e2e.harness.ProcessCluster;
+import dev.archway.e2e.harness.ScenarioReport;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Scenario 7: six pods over zones a, b and c; zone c is lost (both its pods killed at once, its
+ * node takes no new pods) while a minute of load runs. Under 0.1 % of requests fail, and none
+ * later than 5 s after the loss; the replacements start in zones a and b.
+ */
+@ExtendWith(ScenarioReport.class)
+@Timeout(300)
+class ZoneLossE2ETest {
+
+  static ProcessCluster cluster;
+  static Fleet fleet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = ProcessCluster.start("zone-loss");
+    fleet = Fleet.deploy(cluster, "zone-loss", 6, 18107);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void losingOneZoneFailsUnderOneInAThousandAndNothingAfterFiveSeconds() {
+    var inZoneC = fleet.pods().stream().filter(p -> p.zone().equals("c")).map(p -> p.name()).toList();
+    assertThat(inZoneC).as("pods spread two per zone").hasSize(2);
+    // the error ratio is over one minute of load at 200 requests/s, the zone lost 10 s in
+    LoadGenerator load = fleet.load(200, Duration.ofSeconds(60));
+    RollingUpgradeE2ETest.sleep(Duration.ofSeconds(10));
+
+    cluster.pods().cordonZone("c");
+    cluster.pods().killPods(inZoneC);
+    long lostAt = load.mark();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      var pods = fleet.pods();
+      return pods.size() == 6 && pods.stream().allMatch(p -> p.ready() && !p.zone().equals("c"));
+    });
+    fleet.awaitLoadBalancerUp(6, Duration.ofSeconds(30));
+    var result = load.awaitResult();
+
+    long lastFailure = result.failures().stream().mapToLong(f -> f.endedNanos() - lostAt).max().orElse(0);
+    ScenarioReport.record("7 zone loss (2 of 6 pods)", result, String.format(
+        "%.3f %% failed, %d requests in flight at the loss; last failure %d ms after it",
+        result.failedPercent(), result.inFlightAtMarks(), lastFailure / 1_000_000));
+    assertThat(result.sent()).isGreaterThan(10_000);
+    assertThat(result.failedPercent()).isLessThan(0.1);
+    assertThat(result.failures()).allSatisfy(f -> assertThat(f.sentNanos()).isLessThan(lostAt + 5_000_000_000L));
+  }
+}
