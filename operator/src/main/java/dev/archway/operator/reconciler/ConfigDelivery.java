@@ -23,12 +23,19 @@ record ConfigDelivery(RenderedConfig rendered, List<ConfigMap> retained) {
   private static final String KEY = ConfigDelivery.class.getName();
 
   /**
-   * Decides which older shards stay: those of every version some pod reports running, and,
-   * while some pod with an address has not told which version it runs, all of them. A pod that
-   * has not started yet reads the current manifest, so it needs no old shards.
+   * Decides which older shards stay: those of every version some pod reports running, those of
+   * the version the manifest in the API still names (it is replaced only after the new shards
+   * exist, and a pod starting meanwhile reads it), and, while some pod with an address has not
+   * told which version it runs, all of them.
+   *
+   * @param liveManifestVersion the version the manifest ConfigMap names now; null: none yet
    */
-  static ConfigDelivery decide(RenderedConfig rendered, Stream<ConfigMap> existingShards, FleetSnapshot fleet) {
+  static ConfigDelivery decide(
+      RenderedConfig rendered, Stream<ConfigMap> existingShards, FleetSnapshot fleet, String liveManifestVersion) {
     Set<String> keep = new HashSet<>(fleet.reportedVersions());
+    if (liveManifestVersion != null) {
+      keep.add(liveManifestVersion);
+    }
     boolean keepAll = fleet.anyUnknown();
     Set<String> desiredNames = new HashSet<>(rendered.shardNames());
     List<ConfigMap> retained = new ArrayList<>();

@@ -110,6 +110,18 @@ final class Dependents {
         .filter(c -> cluster.equals(c.getMetadata().getLabels().get(GatewayNames.CLUSTER_LABEL)));
   }
 
+  /** The config version the cluster's manifest ConfigMap names in the cache; null: no manifest yet. */
+  static String liveManifestVersion(GatewayCluster primary, Context<GatewayCluster> context) {
+    String name = GatewayNames.of(primary).configMap();
+    return context.getSecondaryResourcesAsStream(ConfigMap.class)
+        .filter(c -> name.equals(c.getMetadata().getName()))
+        .filter(c -> primary.getMetadata().getNamespace().equals(c.getMetadata().getNamespace()))
+        .map(c -> c.getMetadata().getAnnotations() == null ? null
+            : c.getMetadata().getAnnotations().get(GatewayNames.CONFIG_VERSION_ANNOTATION))
+        .filter(java.util.Objects::nonNull)
+        .findFirst().orElse(null);
+  }
+
   @KubernetesDependent(informer = @Informer(labelSelector = MANAGED))
   static class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, GatewayCluster> {
     DeploymentDependent() {

@@ -204,7 +204,7 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
 
     new ReconcileInputs(translation, settings).putInto(context);
     ConfigDelivery.decide(ConfigMapRenderer.render(GatewayNames.of(cluster), translation.config(), limits),
-        Dependents.shardsOf(cluster, context), fleet).putInto(context);
+        Dependents.shardsOf(cluster, context), fleet, Dependents.liveManifestVersion(cluster, context)).putInto(context);
     String image = cluster.getSpec().getImage() == null || cluster.getSpec().getImage().isBlank()
         ? settings.gatewayImage() : cluster.getSpec().getImage();
     var deployments = context.getSecondaryResources(Deployment.class);
