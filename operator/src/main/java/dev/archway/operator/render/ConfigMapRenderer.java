@@ -88,16 +88,7 @@ public final class ConfigMapRenderer {
     String document = ConfigCodec.encode(config);
     Map<String, String> annotations = Map.of(GatewayNames.CONFIG_VERSION_ANNOTATION, version);
     if (document.getBytes(StandardCharsets.UTF_8).length <= limits.inlineBytes()) {
-      ConfigMap manifest = new ConfigMapBuilder()
-          .withNewMetadata()
-          .withName(names.configMap())
-          .withNamespace(names.namespace())
-          .withLabels(labels(names, "manifest", null))
-          .withAnnotations(annotations)
-          .endMetadata()
-          .withData(Map.of(GatewayNames.CONFIG_KEY, document))
-          .build();
-      return new RenderedConfig(version, manifest, List.of());
+      return new RenderedConfig(version, manifest(names, annotations, GatewayNames.CONFIG_KEY, document), List.of());
     }
     ConfigManifest.Split split =
         ConfigManifest.split(version, document, limits.shardBytes(), i -> names.configShard(version, i));
@@ -114,15 +105,7 @@ public final class ConfigMapRenderer {
           .withBinaryData(Map.of(ConfigManifest.SHARD_KEY, Base64.getEncoder().encodeToString(split.pieces().get(i))))
           .build());
     }
-    ConfigMap manifest = new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(names.configMap())
-        .withNamespace(names.namespace())
-        .withLabels(labels(names, "manifest", null))
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withData(Map.of(ConfigManifest.MANIFEST_KEY, split.manifest().encode()))
-        .build();
+    ConfigMap manifest = manifest(names, annotations, ConfigManifest.MANIFEST_KEY, split.manifest().encode());
     return new RenderedConfig(version, manifest, List.copyOf(shards));
   }
 
@@ -133,5 +116,18 @@ public final class ConfigMapRenderer {
       labels.put(GatewayNames.CONFIG_VERSION_LABEL, version);
     }
     return labels;
+  }
+
+  /** The ConfigMap gateways watch: the document itself, or the manifest naming its shards. */
+  private static ConfigMap manifest(GatewayNames names, Map<String, String> annotations, String key, String value) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(names.configMap())
+        .withNamespace(names.namespace())
+        .withLabels(labels(names, "manifest", null))
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withData(Map.of(key, value))
+        .build();
   }
 }

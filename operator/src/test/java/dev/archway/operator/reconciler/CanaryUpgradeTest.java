@@ -10,22 +10,17 @@ import dev.archway.api.v1alpha1.CanaryStrategy;
 import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.api.v1alpha1.UpgradeStatus;
 import dev.archway.api.v1alpha1.UpgradeStrategy;
-import dev.archway.operator.ArchwayOperator;
-import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.testing.FakeGatewayPods;
 import dev.archway.operator.testing.Resources;
-import dev.archway.operator.testing.TestApiServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.archway.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Canary upgrades end to end on the API server: the operator scrapes pods that are real HTTP
@@ -34,36 +29,18 @@ import org.junit.jupiter.api.Test;
  */
 class CanaryUpgradeTest {
 
-  static final Path ROOT = Path.of(System.getProperty("archway.repo.root", "..")).normalize();
   static final Duration LONG = Duration.ofSeconds(60);
-  static TestApiServer api;
   static KubernetesClient client;
-  static Operator operator;
-  static int namespaces;
+
+  @RegisterExtension static final OperatorUnderTest env = new OperatorUnderTest("canary");
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    api.installCrds(ROOT);
-    operator = ArchwayOperator.create(client, OperatorSettings.defaults());
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (api != null) {
-      api.close();
-    }
+    client = env.client();
   }
 
   static String newNamespace() {
-    String ns = "canary-" + (++namespaces);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    return ns;
+    return env.newNamespace();
   }
 
   /** A 3-pod cluster on gw:1 under the Canary strategy, its stable pods running. */
@@ -148,9 +125,7 @@ class CanaryUpgradeTest {
       assertThat(judged.getLastAnalysis().getCanary().getP99Millis()).isBetween(10.0, 25.0);
 
       // the operator stops mid-canary; a new one takes up from status and the Deployments
-      operator.stop();
-      operator = ArchwayOperator.create(client, OperatorSettings.defaults());
-      operator.start();
+      env.restartOperator();
 
       UpgradeStatus promoted = awaitUpgrade(ns, u -> "Promoted".equals(u.getPhase()));
       assertThat(promoted.getStableImage()).isEqualTo("gw:2");

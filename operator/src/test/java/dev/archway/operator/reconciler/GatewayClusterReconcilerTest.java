@@ -14,8 +14,6 @@ import dev.archway.api.v1alpha1.RouteRule;
 import dev.archway.api.v1alpha1.Target;
 import dev.archway.model.ConfigCodec;
 import dev.archway.model.GatewayConfig;
-import dev.archway.operator.ArchwayOperator;
-import dev.archway.operator.OperatorSettings;
 import static dev.archway.operator.testing.Resources.cluster;
 import static dev.archway.operator.testing.Resources.route;
 import static dev.archway.operator.testing.Resources.service;
@@ -25,62 +23,36 @@ import dev.archway.operator.testing.FakeGatewayPod;
 import dev.archway.operator.testing.OwnedObjects;
 import dev.archway.operator.testing.RenderedConfigs;
 import dev.archway.operator.testing.Resources;
-import dev.archway.operator.testing.TestApiServer;
+import dev.archway.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator against an API server: what a user sees after kubectl apply. */
 class GatewayClusterReconcilerTest {
 
-  static final Path ROOT = Path.of(System.getProperty("archway.repo.root", "..")).normalize();
-  static TestApiServer api;
   static KubernetesClient client;
-  static Operator operator;
-  static int namespaces;
   static final int INLINE_BYTES = 4096;
+
+  @RegisterExtension static final OperatorUnderTest env = new OperatorUnderTest("test")
+      // small limits, so that a config of some dozen routes is sharded as a >512 KiB one would be
+      .withEnvironment("ARCHWAY_CONFIG_INLINE_BYTES", Integer.toString(INLINE_BYTES))
+      .withEnvironment("ARCHWAY_CONFIG_SHARD_BYTES", "1024");
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    api.installCrds(ROOT);
-    // small limits, so that a config of some dozen routes is sharded as a >512 KiB one would be
-    System.setProperty("ARCHWAY_CONFIG_INLINE_BYTES", Integer.toString(INLINE_BYTES));
-    System.setProperty("ARCHWAY_CONFIG_SHARD_BYTES", "1024");
-    try {
-      operator = ArchwayOperator.create(client, OperatorSettings.defaults());
-    } finally {
-      System.clearProperty("ARCHWAY_CONFIG_INLINE_BYTES");
-      System.clearProperty("ARCHWAY_CONFIG_SHARD_BYTES");
-    }
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (api != null) {
-      api.close();
-    }
+    client = env.client();
   }
 
   static String newNamespace() {
-    String ns = "test-" + (++namespaces);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    return ns;
+    return env.newNamespace();
   }
 
   @Test

@@ -10,14 +10,11 @@ import dev.archway.api.v1alpha1.ArchwayService;
 import dev.archway.api.v1alpha1.KubernetesServiceRef;
 import dev.archway.model.GatewayConfig;
 import dev.archway.model.ServiceConfig;
-import dev.archway.operator.ArchwayOperator;
-import dev.archway.operator.OperatorSettings;
 import dev.archway.operator.testing.RenderedConfigs;
 import dev.archway.operator.testing.Resources;
-import dev.archway.operator.testing.TestApiServer;
+import dev.archway.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -26,41 +23,23 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Service (archway.dev) backed by a Kubernetes Service: targets follow its EndpointSlices. */
 class KubernetesServiceBackendTest {
 
-  static final Path ROOT = Path.of(System.getProperty("archway.repo.root", "..")).normalize();
-  static TestApiServer api;
   static KubernetesClient client;
-  static Operator operator;
-  static int namespaces;
+
+  @RegisterExtension static final OperatorUnderTest env = new OperatorUnderTest("k8s-service");
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    api.installCrds(ROOT);
-    operator = ArchwayOperator.create(client, OperatorSettings.defaults());
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (api != null) {
-      api.close();
-    }
+    client = env.client();
   }
 
   @Test
@@ -130,9 +109,7 @@ class KubernetesServiceBackendTest {
   }
 
   static String newNamespace() {
-    String ns = "endpoints-" + (++namespaces);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    return ns;
+    return env.newNamespace();
   }
 
   static ArchwayService kubernetesBacked(String ns, String name, String kubernetesService, IntOrString port) {
