@@ -29,6 +29,8 @@ class CrdYamlTest {
   static final List<Path> COMMITTED = List.of(ROOT.resolve("crds/yaml"), ROOT.resolve("helm-chart/crds"));
   static final boolean UPDATE = Boolean.getBoolean("archway.updateGolden");
 
+  static final String HEADER = "# Generated from the Java types by CrdYamlTest (fabric8 CRDGenerator); do not edit.\n";
+
   @TempDir static Path generatedDir;
   static Map<String, String> generated;
 
@@ -39,7 +41,12 @@ class CrdYamlTest {
         .forCRDVersions("v1")
         .customResourceClasses(GatewayCluster.class, ArchwayService.class, ArchwayRoute.class)
         .detailedGenerate();
-    generated = read(generatedDir);
+    generated = new TreeMap<>();
+    read(generatedDir).forEach((file, yaml) -> {
+      CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
+      StandardFieldDescriptions.fill(crd);
+      generated.put(file, HEADER + Serialization.asYaml(crd).replaceFirst("^---\\n", ""));
+    });
     if (UPDATE) {
       for (Path dir : COMMITTED) {
         Files.createDirectories(dir);
@@ -77,6 +84,14 @@ class CrdYamlTest {
             "gatewayclusters.archway.dev-v1.yml",
             "services.archway.dev-v1.yml",
             "routes.archway.dev-v1.yml");
+  }
+
+  @Test
+  void kubectlExplainDocumentsEveryField() {
+    for (var e : generated.entrySet()) {
+      CustomResourceDefinition crd = Serialization.unmarshal(e.getValue(), CustomResourceDefinition.class);
+      assertThat(StandardFieldDescriptions.undescribed(crd)).as("fields without a description in %s", e.getKey()).isEmpty();
+    }
   }
 
   static Map<String, String> read(Path dir) throws IOException {
