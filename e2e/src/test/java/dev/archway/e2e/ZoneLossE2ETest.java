@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.archway.e2e.harness.Fleet;
 import dev.archway.e2e.harness.LoadGenerator;
+import dev.archway.e2e.harness.PodController;
 import dev.archway.e2e.harness.ProcessCluster;
 import dev.archway.e2e.harness.ScenarioReport;
 import java.time.Duration;
@@ -51,8 +52,8 @@ class ZoneLossE2ETest {
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(10));
 
     cluster.pods().cordonZone("c");
-    cluster.pods().killPods(inZoneC);
-    long lostAt = load.mark();
+    var processes = cluster.pods().processesOf(inZoneC);
+    long lostAt = load.mark(() -> PodController.kill(processes));
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
       var pods = fleet.pods();
       return pods.size() == 6 && pods.stream().allMatch(p -> p.ready() && !p.zone().equals("c"));
