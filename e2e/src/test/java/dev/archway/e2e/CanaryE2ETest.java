@@ -132,7 +132,7 @@ class CanaryE2ETest {
     assertThat((double) share.failedInWindows()).isLessThanOrEqualTo(share.expectedFailures() * 1.25 + 30)
         .isGreaterThanOrEqualTo(share.expectedFailures() * 0.5);
     assertThat(result.failures()).as("no failure after the canary left the rotation")
-        .allMatch(f -> f.sentNanos() <= canaryGone);
+        .allMatch(f -> f.onWireNanos() <= canaryGone);
   }
 
   void start(String name, int lbPort) throws Exception {
@@ -307,7 +307,7 @@ class CanaryE2ETest {
       long slack = TimeUnit.MILLISECONDS.toNanos(500);
       List<long[]> windows = windowsNanos();
       Predicate<Long> inWindow = t -> windows.stream().anyMatch(w -> t >= w[0] - slack && t <= w[1] + slack);
-      long inside = failures.stream().filter(f -> inWindow.test(f.sentNanos())).count();
+      long inside = failures.stream().filter(f -> inWindow.test(f.onWireNanos())).count();
       List<Sample> s = samples();
       double expected = 0;
       long sentIn = 0;

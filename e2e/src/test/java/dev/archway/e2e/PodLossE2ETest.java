@@ -96,7 +96,7 @@ class PodLossE2ETest {
     // redispatch saves those whose connection was refused. None may fail once HAProxy noticed.
     assertThat(result.failed()).isLessThanOrEqualTo(result.inFlightAtMarks() + pickedAfterKill);
     assertThat(result.failures()).as("failures sent after HAProxy took the pod out")
-        .allSatisfy(f -> assertThat(f.sentNanos()).isLessThan(noticedAt));
+        .allSatisfy(f -> assertThat(f.onWireNanos()).isLessThan(noticedAt));
   }
 
   static void awaitThreeReadyWithout(String gone) {

@@ -21,8 +21,11 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
-  /** One failed request: when it was sent and when it ended (ns since the run began), and why. */
-  public record Failure(long sentNanos, long endedNanos, String reason) {}
+  /**
+   * One failed request: when it was sent, when it had a connection and went on the wire (the
+   * send instant when it never had one) and when it ended, in ns since the run began; and why.
+   */
+  public record Failure(long sentNanos, long onWireNanos, long endedNanos, String reason) {}
 
   /**
    * What a run saw. {@code inFlightAtMarks} counts, for each marked span (such as a kill, from the
@@ -143,20 +146,25 @@ public final class LoadGenerator {
   private void send() {
     long sentAt = now();
     long[] span = {sentAt, Long.MAX_VALUE};
+    long[] onWire = {sentAt};
     inFlight.add(span);
     sent++;
     client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
             .setURI(path).putHeader("Host", hostHeader).setTimeout(10_000))
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+        .compose(req -> {
+          // the pool may keep a request waiting for a connection while the machine is busy
+          onWire[0] = now();
+          return req.send().compose(resp -> resp.body().map(b -> resp.statusCode()));
+        })
         .onComplete(ar -> {
           long ended = now();
           span[1] = ended;
           completed++;
           latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(1, (ended - sentAt) / 1000)));
           if (ar.failed()) {
-            failures.add(new Failure(sentAt, ended, ar.cause().toString()));
+            failures.add(new Failure(sentAt, onWire[0], ended, ar.cause().toString()));
           } else if (ar.result() < 200 || ar.result() > 299) {
-            failures.add(new Failure(sentAt, ended, "HTTP " + ar.result()));
+            failures.add(new Failure(sentAt, onWire[0], ended, "HTTP " + ar.result()));
           }
           if (stopping && completed == sent) {
             complete();
