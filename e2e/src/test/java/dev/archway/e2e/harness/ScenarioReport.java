@@ -33,6 +33,10 @@ public final class ScenarioReport implements BeforeAllCallback {
       var onWire = r.failures().stream().mapToLong(LoadGenerator.Failure::onWireNanos).summaryStatistics();
       System.out.printf("[e2e]   failures sent between %d ms and %d ms into the run, on the wire by %d ms: %s%n",
           sent.getMin() / 1_000_000, sent.getMax() / 1_000_000, onWire.getMax() / 1_000_000, reasons);
+      if (r.failures().size() <= 30) {
+        r.failures().forEach(f -> System.out.printf("[e2e]     sent %d ms, on the wire %d ms, ended %d ms: %s%n",
+            f.sentNanos() / 1_000_000, f.onWireNanos() / 1_000_000, f.endedNanos() / 1_000_000, f.reason()));
+      }
     }
   }
 
