@@ -132,7 +132,7 @@ class CanaryE2ETest {
     assertThat((double) share.failedInWindows()).isLessThanOrEqualTo(share.expectedFailures() * 1.25 + 30)
         .isGreaterThanOrEqualTo(share.expectedFailures() * 0.5);
     assertThat(result.failures()).as("no failure after the canary left the rotation")
-        .allMatch(f -> f.sentNanos() <= canaryGone);
+        .allMatch(f -> f.onWireNanos() <= canaryGone);
   }
 
   void start(String name, int lbPort) throws Exception {
@@ -140,19 +140,24 @@ class CanaryE2ETest {
     fleet = Fleet.deploy(cluster, name, 3, lbPort);
     // the strategy alone changes no pod template: the running pods stay
     Resources.edit(cluster.client(), GatewayCluster.class, fleet.namespace, Fleet.CLUSTER, gc -> {
-      UpgradeStrategy upgrade = new UpgradeStrategy();
-      upgrade.setStrategy(UpgradeStrategy.Strategy.Canary);
-      CanaryStrategy canary = new CanaryStrategy();
-      canary.setSteps(List.of(new CanaryStep(33, "5s"), new CanaryStep(66, "5s")));
-      CanaryAnalysisSpec analysis = new CanaryAnalysisSpec();
-      analysis.setInterval("5s");
-      analysis.setMinSuccessRate(0.99);
-      analysis.setMinRequests(20);
-      canary.setAnalysis(analysis);
-      upgrade.setCanary(canary);
-      gc.getSpec().setUpgrade(upgrade);
+      gc.getSpec().setUpgrade(canaryUpgrade());
       return gc;
     });
+  }
+
+  /** The canary strategy of scenarios 2 and 3: steps 33 % and 66 %, analysis every 5 s. */
+  static UpgradeStrategy canaryUpgrade() {
+    UpgradeStrategy upgrade = new UpgradeStrategy();
+    upgrade.setStrategy(UpgradeStrategy.Strategy.Canary);
+    CanaryStrategy canary = new CanaryStrategy();
+    canary.setSteps(List.of(new CanaryStep(33, "5s"), new CanaryStep(66, "5s")));
+    CanaryAnalysisSpec analysis = new CanaryAnalysisSpec();
+    analysis.setInterval("5s");
+    analysis.setMinSuccessRate(0.99);
+    analysis.setMinRequests(20);
+    canary.setAnalysis(analysis);
+    upgrade.setCanary(canary);
+    return upgrade;
   }
 
   void setImage(String image) {
@@ -302,7 +307,7 @@ class CanaryE2ETest {
       long slack = TimeUnit.MILLISECONDS.toNanos(500);
       List<long[]> windows = windowsNanos();
       Predicate<Long> inWindow = t -> windows.stream().anyMatch(w -> t >= w[0] - slack && t <= w[1] + slack);
-      long inside = failures.stream().filter(f -> inWindow.test(f.sentNanos())).count();
+      long inside = failures.stream().filter(f -> inWindow.test(f.onWireNanos())).count();
       List<Sample> s = samples();
       double expected = 0;
       long sentIn = 0;

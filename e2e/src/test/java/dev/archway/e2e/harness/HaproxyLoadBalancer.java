@@ -143,20 +143,71 @@ public final class HaproxyLoadBalancer implements AutoCloseable {
 
   /** Operational state per endpoint as HAProxy sees it: UP, DOWN, MAINT, ... */
   public synchronized Map<String, String> serverStates() {
+    return column("status");
+  }
+
+  /** The server slot ({@code pod<N>}) of an endpoint now in the backend. */
+  public synchronized String serverOf(String pod) {
+    Integer slot = slotOf.get(pod);
+    if (slot == null) {
+      throw new IllegalArgumentException(pod + " is not in the load balancer: " + slotOf.keySet());
+    }
+    return "pod" + slot;
+  }
+
+  /**
+   * The state of a server slot (UP, DOWN, MAINT once its endpoint was withdrawn, ...) and how
+   * many times HAProxy has picked it for a request (its {@code lbtot} counter, including picks
+   * that a refused connection then redispatched elsewhere). By slot, so that it still answers
+   * after the endpoint left.
+   */
+  public synchronized String state(String server) {
+    return stat(server, "status");
+  }
+
+  public synchronized long selections(String server) {
+    return Long.parseLong(stat(server, "lbtot"));
+  }
+
+  private String stat(String server, String column) {
+    try {
+      String[] lines = command("show stat").split("\n");
+      java.util.List<String> header = java.util.List.of(lines[0].replaceFirst("^# ", "").split(","));
+      int col = header.indexOf(column);
+      for (String line : lines) {
+        String[] f = line.split(",", -1);
+        if (col >= 0 && f.length > col && f[0].equals(BACKEND) && f[1].equals(server)) {
+          return f[col];
+        }
+      }
+      throw new IllegalStateException("haproxy show stat: no " + column + " of " + BACKEND + "/" + server);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** One column of {@code show stat} per endpoint, found by its name in the CSV header. */
+  private Map<String, String> column(String name) {
     Map<String, String> bySlot = new HashMap<>();
     try {
-      for (String line : command("show stat").split("\n")) {
-        String[] f = line.split(",");
-        if (f.length > 17 && f[0].equals(BACKEND) && f[1].startsWith("pod")) {
-          bySlot.put(f[1].substring(3), f[17]);
+      String[] lines = command("show stat").split("\n");
+      java.util.List<String> header = java.util.List.of(lines[0].replaceFirst("^# ", "").split(","));
+      int col = header.indexOf(name);
+      if (col < 0) {
+        throw new IllegalStateException("haproxy show stat has no column " + name + ": " + header);
+      }
+      for (String line : lines) {
+        String[] f = line.split(",", -1);
+        if (f.length > col && f[0].equals(BACKEND) && f[1].startsWith("pod")) {
+          bySlot.put(f[1].substring(3), f[col]);
         }
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Map<String, String> states = new LinkedHashMap<>();
-    slotOf.forEach((pod, slot) -> states.put(pod, bySlot.getOrDefault(Integer.toString(slot), "?")));
-    return states;
+    Map<String, String> values = new LinkedHashMap<>();
+    slotOf.forEach((pod, slot) -> values.put(pod, bySlot.getOrDefault(Integer.toString(slot), "?")));
+    return values;
   }
 
   /** One runtime API command, its answer. */

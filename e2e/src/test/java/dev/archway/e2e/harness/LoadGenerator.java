@@ -21,10 +21,17 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
-  /** One failed request: when it was sent and when it ended (ns since the run began), and why. */
-  public record Failure(long sentNanos, long endedNanos, String reason) {}
+  /**
+   * One failed request: when it was sent, when it had a connection and went on the wire (the
+   * send instant when it never had one) and when it ended, in ns since the run began; and why.
+   */
+  public record Failure(long sentNanos, long onWireNanos, long endedNanos, String reason) {}
 
-  /** What a run saw. */
+  /**
+   * What a run saw. {@code inFlightAtMarks} counts, for each marked span (such as a kill, from the
+   * signal to the process being gone), the requests sent before the span ended that had not been
+   * answered when it began.
+   */
   public record Result(long sent, long failed, long p50Micros, long p99Micros, long maxMicros,
       List<Failure> failures, long inFlightAtMarks) {
 
@@ -46,9 +53,9 @@ public final class LoadGenerator {
   private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
   private final List<Failure> failures = new ArrayList<>();
   private final List<long[]> inFlight = new ArrayList<>();
-  private final List<Long> marks = new ArrayList<>();
+  private final List<long[]> marks = new ArrayList<>();
   private final CompletableFuture<Result> done = new CompletableFuture<>();
-  private long start;
+  private volatile long start;
   private long sent;
   private long completed;
   private long timer;
@@ -98,13 +105,18 @@ public final class LoadGenerator {
     return call(() -> (long) failures.size());
   }
 
-  /** Marks an instant (such as a kill) and returns it; the result counts the requests in flight then. */
-  public long mark() {
-    return call(() -> {
-      long t = now();
-      marks.add(t);
-      return t;
-    });
+  /**
+   * Runs {@code action} (such as a kill, up to the process being gone) on the calling thread and
+   * marks the span it took; the result counts the requests in flight during it. Returns the end
+   * of the span. The instants are read on the calling thread, so that no hop to the load's event
+   * loop (which may be busy answering) widens the span or moves it after the fact.
+   */
+  public long mark(Runnable action) {
+    long from = now();
+    action.run();
+    long to = now();
+    context.runOnContext(v -> marks.add(new long[] {from, to}));
+    return to;
   }
 
   private <T> T call(java.util.concurrent.Callable<T> c) {
@@ -134,20 +146,25 @@ public final class LoadGenerator {
   private void send() {
     long sentAt = now();
     long[] span = {sentAt, Long.MAX_VALUE};
+    long[] onWire = {sentAt};
     inFlight.add(span);
     sent++;
     client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
             .setURI(path).putHeader("Host", hostHeader).setTimeout(10_000))
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+        .compose(req -> {
+          // the pool may keep a request waiting for a connection while the machine is busy
+          onWire[0] = now();
+          return req.send().compose(resp -> resp.body().map(b -> resp.statusCode()));
+        })
         .onComplete(ar -> {
           long ended = now();
           span[1] = ended;
           completed++;
           latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(1, (ended - sentAt) / 1000)));
           if (ar.failed()) {
-            failures.add(new Failure(sentAt, ended, ar.cause().toString()));
+            failures.add(new Failure(sentAt, onWire[0], ended, ar.cause().toString()));
           } else if (ar.result() < 200 || ar.result() > 299) {
-            failures.add(new Failure(sentAt, ended, "HTTP " + ar.result()));
+            failures.add(new Failure(sentAt, onWire[0], ended, "HTTP " + ar.result()));
           }
           if (stopping && completed == sent) {
             complete();
@@ -167,8 +184,8 @@ public final class LoadGenerator {
 
   private void complete() {
     long atMarks = 0;
-    for (long m : marks) {
-      atMarks += inFlight.stream().filter(s -> s[0] <= m && s[1] > m).count();
+    for (long[] m : marks) {
+      atMarks += inFlight.stream().filter(s -> s[0] <= m[1] && s[1] > m[0]).count();
     }
     List<Failure> f = List.copyOf(failures);
     done.complete(new Result(sent, f.size(), latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),

@@ -168,16 +168,21 @@ public final class PodController implements AutoCloseable {
     });
   }
 
-  /** The process of each named pod is killed with SIGKILL at once (a crash or a lost node). */
+  /** The process of each named pod is killed with SIGKILL at once (a crash or a lost node); returns when they are gone. */
   public void killPods(List<String> names) {
-    run(() -> {
-      for (String n : names) {
-        RunningPod p = pods.get(n);
-        if (p != null && p.process != null) {
-          sigkill(p.process);
-        }
-      }
-    });
+    kill(processesOf(names));
+  }
+
+  /** The running processes of the named pods, for a caller that times the kill itself ({@link #kill}). */
+  public List<ProcessHandle> processesOf(List<String> names) {
+    return call(() -> names.stream().map(pods::get).filter(p -> p != null && p.process != null)
+        .flatMap(p -> ProcessHandle.of(p.process.pid()).stream()).toList());
+  }
+
+  /** SIGKILL to each process, then waits until every one is gone (its sockets closed by the kernel). */
+  public static void kill(List<ProcessHandle> processes) {
+    processes.forEach(ProcessHandle::destroyForcibly);
+    processes.forEach(h -> h.onExit().join());
   }
 
   /**

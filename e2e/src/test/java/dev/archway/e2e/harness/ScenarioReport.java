@@ -29,10 +29,14 @@ public final class ScenarioReport implements BeforeAllCallback {
     if (!r.failures().isEmpty()) {
       var reasons = new java.util.TreeMap<String, Long>();
       r.failures().forEach(f -> reasons.merge(f.reason(), 1L, Long::sum));
-      var first = r.failures().get(0);
-      var last = r.failures().get(r.failures().size() - 1);
-      System.out.printf("[e2e]   failures sent between %d ms and %d ms into the run: %s%n",
-          first.sentNanos() / 1_000_000, last.sentNanos() / 1_000_000, reasons);
+      var sent = r.failures().stream().mapToLong(LoadGenerator.Failure::sentNanos).summaryStatistics();
+      var onWire = r.failures().stream().mapToLong(LoadGenerator.Failure::onWireNanos).summaryStatistics();
+      System.out.printf("[e2e]   failures sent between %d ms and %d ms into the run, on the wire by %d ms: %s%n",
+          sent.getMin() / 1_000_000, sent.getMax() / 1_000_000, onWire.getMax() / 1_000_000, reasons);
+      if (r.failures().size() <= 30) {
+        r.failures().forEach(f -> System.out.printf("[e2e]     sent %d ms, on the wire %d ms, ended %d ms: %s%n",
+            f.sentNanos() / 1_000_000, f.onWireNanos() / 1_000_000, f.endedNanos() / 1_000_000, f.reason()));
+      }
     }
   }
 
