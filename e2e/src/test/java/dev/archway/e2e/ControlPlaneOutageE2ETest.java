@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.archway.e2e.harness.Fleet;
+import dev.archway.e2e.harness.FleetUnderTest;
 import dev.archway.e2e.harness.HttpProbe;
 import dev.archway.e2e.harness.LoadGenerator;
-import dev.archway.e2e.harness.ProcessCluster;
 import dev.archway.e2e.harness.ScenarioReport;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,42 +26,25 @@ class ControlPlaneOutageE2ETest {
 
   static final Duration OUTAGE = Duration.parse(System.getProperty("archway.e2e.outage", "PT30S"));
 
-  static ProcessCluster cluster;
-  static Fleet fleet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = ProcessCluster.start("control-plane-outage");
-    fleet = Fleet.deploy(cluster, "outage", 3, 18106);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final FleetUnderTest env = new FleetUnderTest("control-plane-outage", "outage", 3, 18106);
 
   @Test
   void everyRequestIsServedWhileTheControlPlaneIsDownAndARestartedPodUsesItsLastKnownGoodConfig() throws Exception {
-    var restarted = fleet.pods().get(0);
-    LoadGenerator load = fleet.load(200, OUTAGE.plusSeconds(60));
+    var restarted = env.fleet().pods().get(0);
+    LoadGenerator load = env.fleet().load(200, OUTAGE.plusSeconds(60));
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(3));
 
-    cluster.stopControlPlane();
+    env.cluster().stopControlPlane();
     long down = System.nanoTime();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.pods().apiReachable());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !env.cluster().pods().apiReachable());
     RollingUpgradeE2ETest.sleep(OUTAGE.dividedBy(3));
 
-    cluster.pods().restartContainer(restarted.name(), true);
+    env.cluster().pods().restartContainer(restarted.name(), true);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-        .until(() -> "UP".equals(fleet.lb.serverStates().get(restarted.name())));
+        .until(() -> "UP".equals(env.fleet().lb.serverStates().get(restarted.name())));
     long backAfter = System.nanoTime() - down;
     assertThat(restarted.process().output()).anyMatch(l -> l.contains("applied config") && l.contains("from last-known-good"));
-    try (var probe = new HttpProbe(fleet.vertx)) {
+    try (var probe = new HttpProbe(env.fleet().vertx)) {
       assertThat(probe.status(restarted.ip(), Fleet.LISTENER_PORT, Fleet.HOST, "/direct")).isEqualTo(200);
     }
     long left = OUTAGE.toNanos() - (System.nanoTime() - down);

@@ -3,18 +3,16 @@ package dev.archway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.archway.e2e.harness.Fleet;
+import dev.archway.e2e.harness.FleetUnderTest;
 import dev.archway.e2e.harness.LoadGenerator;
 import dev.archway.e2e.harness.PodController;
-import dev.archway.e2e.harness.ProcessCluster;
 import dev.archway.e2e.harness.ScenarioReport;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,33 +28,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(240)
 class PodLossE2ETest {
 
-  static ProcessCluster cluster;
-  static Fleet fleet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = ProcessCluster.start("pod-loss");
-    fleet = Fleet.deploy(cluster, "pod-loss", 3, 18105);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final FleetUnderTest env = new FleetUnderTest("pod-loss", "pod-loss", 3, 18105);
 
   @Test
   @Order(1)
   void sigtermOfOnePodFailsNoRequest() {
-    var victim = fleet.pods().get(0);
-    LoadGenerator load = fleet.load(200, Duration.ofSeconds(120));
+    var victim = env.fleet().pods().get(0);
+    LoadGenerator load = env.fleet().load(200, Duration.ofSeconds(120));
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(2));
 
-    cluster.pods().deletePod(victim.name());
+    env.cluster().pods().deletePod(victim.name());
     await().atMost(Duration.ofSeconds(60)).until(() -> !victim.process().isAlive());
     awaitThreeReadyWithout(victim.name());
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(1));
@@ -69,21 +50,21 @@ class PodLossE2ETest {
   @Test
   @Order(2)
   void sigkillOfOnePodFailsAtMostTheRequestsInFlightAndNoneOnceHaproxyNoticed() {
-    var victim = fleet.pods().get(0);
-    LoadGenerator load = fleet.load(200, Duration.ofSeconds(120));
+    var victim = env.fleet().pods().get(0);
+    LoadGenerator load = env.fleet().load(200, Duration.ofSeconds(120));
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(2));
 
-    var process = cluster.pods().processesOf(List.of(victim.name()));
-    String server = fleet.lb.serverOf(victim.name());
-    long pickedBefore = fleet.lb.selections(server);
+    var process = env.cluster().pods().processesOf(List.of(victim.name()));
+    String server = env.fleet().lb.serverOf(victim.name());
+    long pickedBefore = env.fleet().lb.selections(server);
     // the kill spans SIGKILL up to the process being gone; then HAProxy's health checks take the
     // server DOWN (or the endpoint is withdrawn, MAINT, when the kubelet sees the pod gone first)
     long killedAt = load.mark(() -> PodController.kill(process));
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-        .until(() -> !fleet.lb.state(server).startsWith("UP"));
+        .until(() -> !env.fleet().lb.state(server).startsWith("UP"));
     long noticedAt = load.now();
     // HAProxy picks no server that is not UP: what it gave the dead pod before is all it got
-    long pickedAfterKill = fleet.lb.selections(server) - pickedBefore;
+    long pickedAfterKill = env.fleet().lb.selections(server) - pickedBefore;
     awaitThreeReadyWithout(victim.name());
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(1));
     var result = load.stop();
@@ -101,9 +82,9 @@ class PodLossE2ETest {
 
   static void awaitThreeReadyWithout(String gone) {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      var pods = fleet.pods();
+      var pods = env.fleet().pods();
       return pods.size() == 3 && pods.stream().allMatch(p -> p.ready() && !p.name().equals(gone));
     });
-    fleet.awaitLoadBalancerUp(3, Duration.ofSeconds(30));
+    env.fleet().awaitLoadBalancerUp(3, Duration.ofSeconds(30));
   }
 }

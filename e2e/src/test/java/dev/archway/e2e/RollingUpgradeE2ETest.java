@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archway.api.v1alpha1.GatewayCluster;
 import dev.archway.e2e.harness.Fleet;
-import dev.archway.e2e.harness.ProcessCluster;
+import dev.archway.e2e.harness.FleetUnderTest;
 import dev.archway.e2e.harness.ScenarioReport;
 import dev.archway.operator.testing.Resources;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,37 +20,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(300)
 class RollingUpgradeE2ETest {
 
-  static ProcessCluster cluster;
-  static Fleet fleet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = ProcessCluster.start("rolling-upgrade");
-    fleet = Fleet.deploy(cluster, "rolling", 3, 18101);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final FleetUnderTest env = new FleetUnderTest("rolling-upgrade", "rolling", 3, 18101);
 
   @Test
   void rollingUpgradeOfThreePodsFailsNoRequest() {
-    Set<String> before = fleet.pods().stream().map(p -> p.name()).collect(Collectors.toSet());
-    var load = fleet.load(200, Duration.ofSeconds(150));
+    Set<String> before = env.fleet().pods().stream().map(p -> p.name()).collect(Collectors.toSet());
+    var load = env.fleet().load(200, Duration.ofSeconds(150));
     sleep(Duration.ofSeconds(2));
 
-    Resources.edit(cluster.client(), GatewayCluster.class, fleet.namespace, Fleet.CLUSTER, gc -> {
+    Resources.edit(env.cluster().client(), GatewayCluster.class, env.fleet().namespace, Fleet.CLUSTER, gc -> {
       gc.getSpec().setImage("archway/gateway:1.1.0");
       return gc;
     });
-    var after = cluster.awaitRolledOut(fleet.namespace, Fleet.DEPLOYMENT, 3, Duration.ofSeconds(120));
-    fleet.awaitLoadBalancerUp(3, Duration.ofSeconds(30));
+    var after = env.cluster().awaitRolledOut(env.fleet().namespace, Fleet.DEPLOYMENT, 3, Duration.ofSeconds(120));
+    env.fleet().awaitLoadBalancerUp(3, Duration.ofSeconds(30));
     sleep(Duration.ofSeconds(2));
     var result = load.stop();
 

@@ -8,18 +8,17 @@ import dev.archway.api.v1alpha1.PathMatch;
 import dev.archway.api.v1alpha1.RouteMatch;
 import dev.archway.api.v1alpha1.RouteRule;
 import dev.archway.e2e.harness.Fleet;
+import dev.archway.e2e.harness.FleetUnderTest;
 import dev.archway.e2e.harness.HttpProbe;
 import dev.archway.e2e.harness.LoadGenerator;
-import dev.archway.e2e.harness.ProcessCluster;
 import dev.archway.e2e.harness.ScenarioReport;
 import dev.archway.operator.testing.Resources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,39 +36,22 @@ class RouteChurnE2ETest {
   static final int CYCLES = Integer.getInteger("archway.e2e.routeCycles", 100);
   static final String CHURN_HOST = "churn.example.com";
 
-  static ProcessCluster cluster;
-  static Fleet fleet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = ProcessCluster.start("route-churn");
-    fleet = Fleet.deploy(cluster, "churn", 3, 18104);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final FleetUnderTest env = new FleetUnderTest("route-churn", "churn", 3, 18104);
 
   @Test
   void routeChangesNeverFailStableRoutesAndNewRoutesGoFrom404To200WithoutA5xx() {
-    var client = cluster.client();
-    String ns = fleet.namespace;
+    var client = env.cluster().client();
+    String ns = env.fleet().namespace;
     // the stable route gets a second rule, so that its rules can be reordered
     Resources.edit(client, ArchwayRoute.class, ns, "stable", r -> {
       r.getSpec().setRules(new ArrayList<>(List.of(r.getSpec().getRules().get(0), rule("/other"))));
       return r;
     });
-    List<String> pods = fleet.pods().stream().map(p -> p.ip()).toList();
-    LoadGenerator load = fleet.load(200, Duration.ofSeconds(540));
+    List<String> pods = env.fleet().pods().stream().map(p -> p.ip()).toList();
+    LoadGenerator load = env.fleet().load(200, Duration.ofSeconds(540));
     List<Long> propagation = new ArrayList<>();
     List<String> violations = new ArrayList<>();
-    try (HttpProbe probe = new HttpProbe(fleet.vertx)) {
+    try (HttpProbe probe = new HttpProbe(env.fleet().vertx)) {
       for (int i = 0; i < CYCLES; i++) {
         String name = "churn-" + i;
         String path = "/c" + i;
@@ -131,7 +113,7 @@ class RouteChurnE2ETest {
         all &= served[i];
       }
       long elapsed = System.nanoTime() - written;
-      int viaLb = probe.status("127.0.0.1", fleet.lb.port(), CHURN_HOST, path);
+      int viaLb = probe.status("127.0.0.1", env.fleet().lb.port(), CHURN_HOST, path);
       if (viaLb != 200 && viaLb != 404) {
         violations.add(path + " through HAProxy: " + viaLb);
       }

@@ -3,15 +3,13 @@ package dev.archway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.archway.e2e.harness.Fleet;
+import dev.archway.e2e.harness.FleetUnderTest;
 import dev.archway.e2e.harness.LoadGenerator;
 import dev.archway.e2e.harness.PodController;
-import dev.archway.e2e.harness.ProcessCluster;
 import dev.archway.e2e.harness.ScenarioReport;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,41 +22,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(300)
 class ZoneLossE2ETest {
 
-  static ProcessCluster cluster;
-  static Fleet fleet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = ProcessCluster.start("zone-loss");
-    fleet = Fleet.deploy(cluster, "zone-loss", 6, 18107);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final FleetUnderTest env = new FleetUnderTest("zone-loss", "zone-loss", 6, 18107);
 
   @Test
   void losingOneZoneFailsUnderOneInAThousandAndNothingAfterFiveSeconds() {
-    var inZoneC = fleet.pods().stream().filter(p -> p.zone().equals("c")).map(p -> p.name()).toList();
+    var inZoneC = env.fleet().pods().stream().filter(p -> p.zone().equals("c")).map(p -> p.name()).toList();
     assertThat(inZoneC).as("pods spread two per zone").hasSize(2);
     // the error ratio is over one minute of load at 200 requests/s, the zone lost 10 s in
-    LoadGenerator load = fleet.load(200, Duration.ofSeconds(60));
+    LoadGenerator load = env.fleet().load(200, Duration.ofSeconds(60));
     RollingUpgradeE2ETest.sleep(Duration.ofSeconds(10));
 
-    cluster.pods().cordonZone("c");
-    var processes = cluster.pods().processesOf(inZoneC);
+    env.cluster().pods().cordonZone("c");
+    var processes = env.cluster().pods().processesOf(inZoneC);
     long lostAt = load.mark(() -> PodController.kill(processes));
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      var pods = fleet.pods();
+      var pods = env.fleet().pods();
       return pods.size() == 6 && pods.stream().allMatch(p -> p.ready() && !p.zone().equals("c"));
     });
-    fleet.awaitLoadBalancerUp(6, Duration.ofSeconds(30));
+    env.fleet().awaitLoadBalancerUp(6, Duration.ofSeconds(30));
     var result = load.awaitResult();
 
     long lastFailure = result.failures().stream().mapToLong(f -> f.endedNanos() - lostAt).max().orElse(0);
