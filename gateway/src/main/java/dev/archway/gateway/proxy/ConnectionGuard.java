@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -307,6 +308,23 @@ final class ConnectionGuard extends HttpRequestDecoder {
     }
   }
 
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (discarding) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int from = out.size();
+    super.decodeLast(ctx, in, out);
+    // a client gone in the middle of its request headers: nobody to answer, no request to count
+    for (int i = out.size() - 1; i >= from; i--) {
+      if (out.get(i) instanceof HttpRequest request
+          && request.decoderResult().cause() instanceof PrematureChannelClosureException) {
+        ReferenceCountUtil.release(out.remove(i));
+      }
+    }
+  }
+
   /** The request is read; what runs next depends on whether its answer is out. */
   private void betweenRequests() {
     if (pending > 0) {
@@ -387,7 +405,6 @@ final class ConnectionGuard extends HttpRequestDecoder {
     String body = "request headers not received in time\n";
     String reply = "HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: "
         + body.length() + "\r\nconnection: close\r\n" + RequestId.HEADER + ": " + id + "\r\n\r\n" + body;
-    ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
     long nanos = System.nanoTime() - headersStarted;
     metrics.record(RequestMetrics.NO_ROUTE, 408);
     metrics.duration(RequestMetrics.NO_ROUTE, nanos);
@@ -395,6 +412,7 @@ final class ConnectionGuard extends HttpRequestDecoder {
       AccessLog.headerTimeout(client(ctx.channel().remoteAddress()), id,
           System.currentTimeMillis() - nanos / 1_000_000, nanos);
     }
+    ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
   }
 
   /**
