@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -60,9 +61,13 @@ import java.util.concurrent.TimeUnit;
  *       timeouts cover that wait.
  * </ul>
  *
+ * <p>With h2c enabled Vert.x opens a connection only once its own decoder has handed out the
+ * first request; the guard then takes over when that request is read, so the first request of
+ * such a connection is checked by Netty and Vert.x alone.
+ *
  * <p><b>Vert.x internals.</b> This is the one class that reaches into them, for want of a pipeline
  * hook in Vert.x 4: {@link ConnectionBase} for the Netty channel behind an {@link HttpConnection},
- * the pipeline names {@code httpDecoder} and {@code handler} of Vert.x 4's {@code
+ * the pipeline names {@code httpDecoder}, {@code handler} and {@code h2c} of Vert.x 4's {@code
  * HttpServerWorker}, and {@link HeadersMultiMap}, the header map Vert.x's own decoder creates.
  * When those change, {@link #install} finds no decoder to replace and the connection runs
  * unguarded (the sizes of {@link ClientLimits#applyTo} still hold).
@@ -93,6 +98,8 @@ final class ConnectionGuard extends HttpRequestDecoder {
   private static final String DECODER = "httpDecoder";
   private static final String HANDLER = "handler";
   private static final String RESPONSES = "archway-responses";
+  private static final String TAKE_OVER = "archway-take-over";
+  private static final String H2C = "h2c";
 
   private enum Reading { NONE, HEADERS, BODY }
 
@@ -145,13 +152,20 @@ final class ConnectionGuard extends HttpRequestDecoder {
       return null;
     }
     ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-    if (!(pipeline.get(DECODER) instanceof HttpRequestDecoder) || pipeline.get(HANDLER) == null
-        // with h2c on, Vert.x opens the connection only after decoding the first request: too late
-        || pipeline.get("h2c") != null) {
+    if (!(pipeline.get(DECODER) instanceof HttpRequestDecoder) || pipeline.get(HANDLER) == null) {
       return null;
     }
     ConnectionGuard guard = new ConnectionGuard(config(options), limits, Vertx.currentContext(), metrics, accessLog);
-    pipeline.replace(DECODER, DECODER, guard);
+    if (pipeline.get(H2C) != null) {
+      // h2c on: Vert.x opens the connection while its own decoder hands out the first request, so
+      // the guard takes over once that request is read (Netty passes it the bytes left over)
+      guard.decoded = 1;
+      guard.pending = 1;
+      guard.reading = Reading.BODY;
+      pipeline.addAfter(DECODER, TAKE_OVER, guard.new TakeOver());
+    } else {
+      pipeline.replace(DECODER, DECODER, guard);
+    }
     pipeline.addBefore(HANDLER, RESPONSES, guard.new ResponseWatcher());
     base.channel().attr(KEY).set(guard);
     return guard;
@@ -241,7 +255,7 @@ final class ConnectionGuard extends HttpRequestDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
     super.handlerAdded(ctx);
-    arm(idleNanos);
+    betweenRequests();
   }
 
   @Override
@@ -259,6 +273,20 @@ final class ConnectionGuard extends HttpRequestDecoder {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (discarding) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!(msg instanceof ByteBuf)) {
+      // decoded already, by the decoder this one took over from (pipelined requests)
+      if (msg instanceof HttpRequest) {
+        decoded++;
+        pending++;
+        reading = Reading.BODY;
+      }
+      if (msg instanceof LastHttpContent) {
+        reading = Reading.NONE;
+        betweenRequests();
+      }
+      ctx.fireChannelRead(msg);
       return;
     }
     if (reading == Reading.NONE) {
@@ -454,6 +482,23 @@ final class ConnectionGuard extends HttpRequestDecoder {
       return inet.getAddress().getHostAddress() + ":" + inet.getPort();
     }
     return address == null ? null : address.toString();
+  }
+
+  /** With h2c on: puts the guard in place of Vert.x's decoder once the first request is read. */
+  private final class TakeOver extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      boolean last = msg instanceof LastHttpContent;
+      ctx.fireChannelRead(msg);
+      if (last && !ctx.isRemoved()) {
+        reading = Reading.NONE;
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(this);
+        if (pipeline.get(DECODER) instanceof HttpRequestDecoder) {
+          pipeline.replace(DECODER, DECODER, ConnectionGuard.this);
+        }
+      }
+    }
   }
 
   /** Sees the end of each answer Vert.x writes (interim 1xx answers aside). */

@@ -3,8 +3,8 @@ package dev.archway.gateway.proxy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.security.SecureRandom;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,8 +17,12 @@ final class RequestId {
   static final String HEADER = "x-request-id";
   static final int MAX_LENGTH = 128;
 
-  /** Mixed into every id so two processes whose random generators happen to agree still differ. */
-  private static final long PROCESS_SALT = new SecureRandom().nextLong();
+  /**
+   * Mixed into every id so two processes whose random generators happen to agree still differ.
+   * Not from SecureRandom: its first seeding can block an event loop for seconds.
+   */
+  private static final long PROCESS_SALT = new SplittableRandom(
+      ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L ^ System.nanoTime() ^ System.currentTimeMillis()).nextLong();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private RequestId() {}
