@@ -1,5 +1,6 @@
 package dev.archway.gateway;
 
+import dev.archway.gateway.proxy.ClientLimits;
 import dev.archway.gateway.proxy.FaultInjection;
 import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.ProxyOptions;
@@ -11,6 +12,7 @@ import dev.archway.gateway.upstream.UpstreamSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,13 +54,16 @@ public class Gateway {
         proxy.maxConnectionsPerTarget(),
         proxy.requestTimeout(),
         proxy.keepAliveTimeout())
-        .withFault(new FaultInjection(settings.fault().abortPercent(), settings.fault().abortStatus()));
+        .withFault(new FaultInjection(settings.fault().abortPercent(), settings.fault().abortStatus()))
+        .withLimits(limits(settings.limits()))
+        .withAccessLog(settings.accessLog().enabled());
     if (options.fault().abortPercent() > 0) {
       LOG.warnf("fault injection on: %.1f %% of routed requests answered %d (archway.fault.*)",
           options.fault().abortPercent(), options.fault().abortStatus());
     }
     Optional<LastKnownGoodStore> lastKnownGood = settings.lastKnownGood().dir().map(LastKnownGoodStore::new);
     listeners = new ListenerSet(vertx, options, live::routeTable, metrics);
+    metrics.downstreamConnections(listeners);
     applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
     source = switch (settings.config().source()) {
       case FILE -> fileSource();
@@ -67,6 +72,28 @@ public class Gateway {
     LOG.infof("config from %s; listeners bind to %s; last-known-good: %s", source.describe(),
         settings.bindHost(), lastKnownGood.map(s -> s.file().toString()).orElse("off"));
     source.start();
+  }
+
+  private static ClientLimits limits(GatewaySettings.LimitsSettings limits) {
+    try {
+      return new ClientLimits(
+          bytes("archway.limits.max-header-size", limits.maxHeaderSize()),
+          bytes("archway.limits.max-request-line", limits.maxRequestLine()),
+          limits.maxBodySize().asLongValue(),
+          limits.headerTimeout(),
+          limits.bodyTimeout(),
+          limits.idleTimeout());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("archway.limits.*: " + e.getMessage(), e);
+    }
+  }
+
+  private static int bytes(String setting, MemorySize size) {
+    long value = size.asLongValue();
+    if (value < 1 || value > Integer.MAX_VALUE) {
+      throw new IllegalStateException(setting + " must be between 1 byte and 2G, was " + value);
+    }
+    return (int) value;
   }
 
   private ConfigSource fileSource() {

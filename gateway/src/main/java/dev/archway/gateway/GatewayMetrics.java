@@ -1,5 +1,6 @@
 package dev.archway.gateway;
 
+import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.RequestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code archway_request_duration_seconds{route}} downstream latency, histogram buckets
  *   <li>{@code archway_upstream_requests_total{service,status}} answers of targets, every try
  *   <li>{@code archway_upstream_connect_errors_total{service}}, {@code archway_upstream_retries_total{service}}
+ *   <li>{@code archway_downstream_connections} client connections open on all listeners
  *   <li>{@code archway_config_info{version}}, {@code archway_config_reloads_total{result}},
  *       {@code archway_config_reload_duration_seconds}
  * </ul>
@@ -145,6 +147,13 @@ public final class GatewayMetrics implements RequestMetrics {
           .register(registry);
     }
     return counters;
+  }
+
+  /** Registers the gauge of client connections open on {@code listeners}. */
+  public void downstreamConnections(ListenerSet listeners) {
+    Gauge.builder("archway.downstream.connections", listeners, ListenerSet::openConnections)
+        .description("Client connections open on all proxy listeners")
+        .register(registry);
   }
 
   synchronized void configApplied(String version, long nanos) {

@@ -1,6 +1,7 @@
 package dev.archway.gateway;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,12 @@ public interface GatewaySettings {
 
   /** Deliberate failures for tests of what a bad version does; off by default. */
   FaultSettings fault();
+
+  /** What clients may send and how slowly. */
+  LimitsSettings limits();
+
+  /** The per-request JSON log. */
+  AccessLogSettings accessLog();
 
   /** Kinds of config source. */
   enum Source {
@@ -130,5 +137,44 @@ public interface GatewaySettings {
     /** Status of an aborted request. */
     @WithDefault("503")
     int abortStatus();
+  }
+
+  /** {@code archway.limits.*}: protection against abusive or broken clients. */
+  interface LimitsSettings {
+
+    /** All request header lines together (then 431). */
+    @WithDefault("32K")
+    MemorySize maxHeaderSize();
+
+    /** The request line: method, URI and version (then 414). */
+    @WithDefault("8K")
+    MemorySize maxRequestLine();
+
+    /** A request body, announced or streamed (then 413, or a reset once the answer started); 0: no limit. */
+    @WithDefault("10M")
+    MemorySize maxBodySize();
+
+    /** From a request's first byte until its headers are complete (then 408 and close); 0: none. */
+    @WithDefault("10s")
+    Duration headerTimeout();
+
+    /** Longest silence while a request body is being read (then 408, or a reset); 0: none. */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /**
+     * A keep-alive client connection without a request in progress is closed after this; longer
+     * than the usual load balancer idle timeout (60 s), so the balancer closes first. 0: never.
+     */
+    @WithDefault("75s")
+    Duration idleTimeout();
+  }
+
+  /** {@code archway.access-log.*} */
+  interface AccessLogSettings {
+
+    /** One JSON line per request on stdout (log category archway.access). */
+    @WithDefault("false")
+    boolean enabled();
   }
 }

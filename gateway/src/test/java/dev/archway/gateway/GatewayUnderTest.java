@@ -69,6 +69,7 @@ final class GatewayUnderTest implements AutoCloseable {
       }
     };
     listeners = new ListenerSet(vertx, options, live::routeTable, recording);
+    metrics.downstreamConnections(listeners);
     applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
   }
 

@@ -35,6 +35,7 @@ public final class ListenerSet implements AutoCloseable {
   private final RequestMetrics metrics;
   private final Map<Integer, Open> open = new LinkedHashMap<>();
   private final InFlight inFlight = new InFlight();
+  private final ClientConnections connections = new ClientConnections();
 
   private record Open(ListenerConfig config, String deployment) {}
 
@@ -62,7 +63,7 @@ public final class ListenerSet implements AutoCloseable {
       int port = listener.port();
       index.put(port, i);
       opening.put(port, vertx.deployVerticle(
-          () -> new ListenerVerticle(port, routes, options, metrics, inFlight),
+          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, connections),
           new DeploymentOptions().setInstances(options.instances())));
     }
     ListenerException failure = null;
@@ -132,6 +133,11 @@ public final class ListenerSet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Client connections open now on all listeners. */
+  public long openConnections() {
+    return connections.count();
   }
 
   /** The listeners open now. */

@@ -3,6 +3,7 @@ package dev.archway.gateway.proxy;
 import dev.archway.gateway.routing.RouteTable;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.function.Supplier;
 
 /**
@@ -16,24 +17,30 @@ final class ListenerVerticle extends AbstractVerticle {
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final ClientConnections connections;
 
   ListenerVerticle(
       int port,
       Supplier<RouteTable> routes,
       ProxyOptions options,
       RequestMetrics metrics,
-      InFlight inFlight) {
+      InFlight inFlight,
+      ClientConnections connections) {
     this.port = port;
     this.routes = routes;
     this.options = options;
     this.metrics = metrics;
     this.inFlight = inFlight;
+    this.connections = connections;
   }
 
   @Override
   public void start(Promise<Void> started) {
     UpstreamClients clients = new UpstreamClients(vertx, options);
-    vertx.createHttpServer(options.serverOptions())
+    HttpServerOptions serverOptions = options.serverOptions();
+    vertx.createHttpServer(serverOptions)
+        .connectionHandler(connection -> connections.opened(connection, serverOptions, options, metrics))
+        .invalidRequestHandler(new InvalidRequestReply(metrics, options.accessLog()))
         .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight))
         .listen(port, options.bindHost())
         .<Void>mapEmpty()

@@ -110,6 +110,32 @@ final class ProxyExchange {
     attempt(null, false);
   }
 
+  /** The target of the latest try ({@code host:port}), or null before the first. */
+  String target() {
+    return endpoint == null ? null : endpoint.target().host() + ":" + endpoint.target().port();
+  }
+
+  /**
+   * The client broke a limit while its body was being read (too large, stalled): the try is
+   * dropped without blaming the target, and the client gets {@code status} if its answer has not
+   * started, else a reset; the connection is closed either way.
+   */
+  void clientFault(int status, String message) {
+    if (tryOpen) {
+      closeTry(); // first: the reset below completes this try's futures, which must find it stale
+      if (upstreamRequest != null) {
+        upstreamRequest.reset();
+      }
+    }
+    decide();
+    HttpServerResponse response = request.response();
+    if (!finished && !response.headWritten()) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    GatewayReply.send(request, status, message, route.name(), metrics);
+    request.connection().close();
+  }
+
   /** URI and authority sent on every try. */
   private void prepare() {
     RouteFilters filters = route.filters();

@@ -7,6 +7,7 @@ import dev.archway.gateway.upstream.Upstream;
 import dev.archway.model.RouteFilters;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Supplier;
@@ -42,21 +43,34 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     long arrived = System.nanoTime();
+    String requestId = RequestId.apply(request);
+    AccessLog.Entry logged = options.accessLog() ? new AccessLog.Entry(requestId, arrived) : null;
+    ConnectionGuard guard = ConnectionGuard.of(request.connection());
+    if (guard != null) {
+      guard.attach(request);
+    } else if (announcesTooLarge(request)) {
+      // HTTP/1.x bodies announced too large are refused by the decoder; this catches HTTP/2 ones
+      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
+      metrics.record(RequestMetrics.NO_ROUTE, 413);
+      ConnectionGuard.replyAndClose(request, 413, "request body larger than " + options.limits().maxBodySize()
+          + " bytes");
+      return;
+    }
     // read once: a config swapped while this request is in flight does not touch it
     RouteTable table = routes.get();
     if (table == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived);
+      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
       GatewayReply.send(request, 503, "no routing config applied yet", RequestMetrics.NO_ROUTE, metrics);
       return;
     }
     RouteMatch match = table.match(new ServerRequestFacts(request));
     if (match == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived);
+      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
       GatewayReply.send(request, 404, "no route for this host and path", RequestMetrics.NO_ROUTE, metrics);
       return;
     }
     Route route = match.route();
-    timed(request, route.name(), arrived);
+    timed(request, route.name(), arrived, logged);
     if (options.fault().abort()) {
       GatewayReply.send(request, options.fault().abortStatus(), "fault injected (archway.fault.abort-percent)",
           route.name(), metrics);
@@ -77,13 +91,40 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", route.name(), metrics);
       return;
     }
-    new ProxyExchange(vertx, request, match, upstream,
-        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, metrics, inFlight)
-        .start();
+    ProxyExchange exchange = new ProxyExchange(vertx, request, match, upstream,
+        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, metrics, inFlight);
+    if (guard != null) {
+      guard.onClientFault(exchange::clientFault);
+    }
+    if (logged != null) {
+      logged.service = upstream.service();
+      logged.exchange = exchange;
+    }
+    exchange.start();
   }
 
-  private void timed(HttpServerRequest request, String route, long arrived) {
-    request.response().bodyEndHandler(done -> metrics.duration(route, System.nanoTime() - arrived));
+  private void timed(HttpServerRequest request, String route, long arrived, AccessLog.Entry logged) {
+    if (logged == null) {
+      request.response().bodyEndHandler(done -> metrics.duration(route, System.nanoTime() - arrived));
+      return;
+    }
+    logged.route = RequestMetrics.NO_ROUTE.equals(route) ? null : route;
+    request.response().bodyEndHandler(done -> {
+      metrics.duration(route, System.nanoTime() - arrived);
+      AccessLog.answered(request, logged);
+    });
+  }
+
+  private boolean announcesTooLarge(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null || options.limits().maxBodySize() == 0) {
+      return false;
+    }
+    try {
+      return options.limits().bodyTooLarge(Long.parseLong(length.trim()));
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private void answerDirectly(HttpServerRequest request, Route route, RouteFilters.DirectResponse direct) {

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param requestTimeout limit on a whole upstream exchange, retries included (then 504); zero: none
  * @param keepAliveTimeout an idle pooled upstream connection is closed after this
  * @param fault deliberate failures ({@link FaultInjection#NONE} in production)
+ * @param limits what clients may send and how slowly
+ * @param accessLog one JSON line per request on the log category {@code archway.access}
  */
 public record ProxyOptions(
     String bindHost,
@@ -25,12 +27,28 @@ public record ProxyOptions(
     int maxConnectionsPerTarget,
     Duration requestTimeout,
     Duration keepAliveTimeout,
-    FaultInjection fault) {
+    FaultInjection fault,
+    ClientLimits limits,
+    boolean accessLog) {
 
   public ProxyOptions {
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be at least 1, was " + instances);
     }
+  }
+
+  /** With the default client limits and no access log. */
+  public ProxyOptions(
+      String bindHost,
+      int instances,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int maxConnectionsPerTarget,
+      Duration requestTimeout,
+      Duration keepAliveTimeout,
+      FaultInjection fault) {
+    this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, requestTimeout,
+        keepAliveTimeout, fault, ClientLimits.DEFAULTS, false);
   }
 
   /** Without fault injection. */
@@ -49,7 +67,19 @@ public record ProxyOptions(
   /** The same options with deliberate failures. */
   public ProxyOptions withFault(FaultInjection fault) {
     return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
-        requestTimeout, keepAliveTimeout, fault);
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
+  }
+
+  /** The same options with other client limits. */
+  public ProxyOptions withLimits(ClientLimits limits) {
+    return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
+  }
+
+  /** The same options with the access log on or off. */
+  public ProxyOptions withAccessLog(boolean accessLog) {
+    return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
   }
 
   /** Without a request timeout, pooled connections kept 60 s. */
@@ -60,7 +90,7 @@ public record ProxyOptions(
   }
 
   HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    return limits.applyTo(new HttpServerOptions())
         .setTcpNoDelay(true)
         // HTTP/1.1 only for now: h2c would bypass Host and body-length handling
         .setHttp2ClearTextEnabled(false)
