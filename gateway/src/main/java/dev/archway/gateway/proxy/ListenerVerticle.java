@@ -1,8 +1,10 @@
 package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.RouteTable;
+import dev.archway.gateway.tls.ListenerTls;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.function.Supplier;
 
 /**
@@ -16,14 +18,17 @@ final class ListenerVerticle extends AbstractVerticle {
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final ListenerTls tls;
 
   ListenerVerticle(
       int port,
       Supplier<RouteTable> routes,
       ProxyOptions options,
       RequestMetrics metrics,
-      InFlight inFlight) {
+      InFlight inFlight,
+      ListenerTls tls) {
     this.port = port;
+    this.tls = tls;
     this.routes = routes;
     this.options = options;
     this.metrics = metrics;
@@ -33,7 +38,11 @@ final class ListenerVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     UpstreamClients clients = new UpstreamClients(vertx, options);
-    vertx.createHttpServer(options.serverOptions())
+    HttpServerOptions serverOptions = options.serverOptions();
+    if (tls != null) {
+      tls.configure(serverOptions);
+    }
+    vertx.createHttpServer(serverOptions)
         .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight))
         .listen(port, options.bindHost())
         .<Void>mapEmpty()
