@@ -35,7 +35,7 @@ final class CertificateRefs {
     Map<String, Optional<Secret>> read = new HashMap<>();
     for (int i = 0; listeners != null && i < listeners.size(); i++) {
       Listener l = listeners.get(i);
-      if (l.getTls() == null || l.getTls().getCertificateRefs() == null) {
+      if (!CertificateMounts.https(l) || l.getTls() == null || l.getTls().getCertificateRefs() == null) {
         continue;
       }
       List<LocalObjectRef> refs = l.getTls().getCertificateRefs();

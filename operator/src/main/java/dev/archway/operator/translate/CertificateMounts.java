@@ -35,9 +35,9 @@ public final class CertificateMounts {
     return new ListenerConfig.CertificateFiles(dir(secret) + "/" + CERT_KEY, dir(secret) + "/" + PRIVATE_KEY);
   }
 
-  /** The TLS of a listener as the gateway reads it; null for a listener without tls. */
+  /** The TLS of an HTTPS listener as the gateway reads it; null for any other listener. */
   static ListenerConfig.Tls tls(Listener listener) {
-    if (listener.getTls() == null || listener.getTls().getCertificateRefs() == null) {
+    if (!https(listener) || listener.getTls() == null || listener.getTls().getCertificateRefs() == null) {
       return null;
     }
     List<ListenerConfig.CertificateFiles> files = new ArrayList<>();
@@ -52,10 +52,15 @@ public final class CertificateMounts {
     Set<String> names = new LinkedHashSet<>();
     List<Listener> listeners = cluster.getSpec().getListeners();
     for (Listener l : listeners == null ? List.<Listener>of() : listeners) {
-      if (l.getTls() != null && l.getTls().getCertificateRefs() != null) {
+      if (https(l) && l.getTls() != null && l.getTls().getCertificateRefs() != null) {
         l.getTls().getCertificateRefs().forEach(ref -> names.add(ref.getName()));
       }
     }
     return List.copyOf(names);
+  }
+
+  /** Whether a listener terminates TLS; tls on an HTTP listener (which the CRD refuses) is ignored. */
+  public static boolean https(Listener listener) {
+    return listener.getProtocol() == Listener.ListenerProtocol.HTTPS;
   }
 }
