@@ -43,6 +43,7 @@ class HttpsListenerTest {
   static CertificateFiles siteV1;
   static CertificateFiles siteV2;
   static CertificateFiles api;
+  static CertificateFiles rsa;
 
   @TempDir Path dir;
   TestUpstream upstream;
@@ -67,6 +68,7 @@ class HttpsListenerTest {
     siteV1 = TestCertificates.create(certs, "site-v1", "/CN=site.test/O=v1", "site.test", "www.site.test");
     siteV2 = TestCertificates.create(certs, "site-v2", "/CN=site.test/O=v2", "site.test", "www.site.test");
     api = TestCertificates.create(certs, "api", "/CN=api.test", "api.test", "*.api.test");
+    rsa = TestCertificates.createRsa(certs, "rsa", "/CN=rsa.test", "rsa.test");
   }
 
   /**
@@ -182,6 +184,18 @@ class HttpsListenerTest {
 
     TestUpstream.Received seen = upstream.received.peek();
     assertThat(seen.headers().get("x-forwarded-proto")).isEqualTo("https");
+  }
+
+  @Test
+  void rsaAndEcCertificatesOnOneListenerAreEachServedForTheirNames() throws Exception {
+    gateway(Duration.ZERO);
+    assertThat(apply(https(mounted("rsa", rsa), mounted("api", api))).result()).isEqualTo(Result.APPLIED);
+
+    // clients accept both key types (EC usually preferred): each name still gets its own certificate
+    assertThat(get(client(HttpVersion.HTTP_1_1), "rsa.test").subject()).isEqualTo("CN=rsa.test");
+    assertThat(get(client(HttpVersion.HTTP_2), "rsa.test").subject()).isEqualTo("CN=rsa.test");
+    assertThat(get(client(HttpVersion.HTTP_1_1), "api.test").subject()).isEqualTo("CN=api.test");
+    assertThat(get(client(HttpVersion.HTTP_1_1), "127.0.0.1").subject()).as("no SNI: the first").isEqualTo("CN=rsa.test");
   }
 
   @Test

@@ -14,6 +14,12 @@ final class TestCertificates {
 
   private TestCertificates() {}
 
+  /** A fresh RSA 2048 key and a certificate for it; otherwise as {@link #create}. */
+  static ListenerConfig.CertificateFiles createRsa(Path dir, String name, String subject, String... dnsNames)
+      throws IOException, InterruptedException {
+    return create(dir, name, List.of("-newkey", "rsa:2048"), subject, dnsNames);
+  }
+
   /**
    * A fresh EC P-256 key and a certificate for it.
    *
@@ -23,11 +29,17 @@ final class TestCertificates {
    */
   static ListenerConfig.CertificateFiles create(Path dir, String name, String subject, String... dnsNames)
       throws IOException, InterruptedException {
+    return create(dir, name, List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"), subject, dnsNames);
+  }
+
+  private static ListenerConfig.CertificateFiles create(Path dir, String name, List<String> keyOptions,
+      String subject, String... dnsNames) throws IOException, InterruptedException {
     Path cert = dir.resolve(name + ".crt");
     Path key = dir.resolve(name + ".key");
-    List<String> command = new ArrayList<>(List.of("openssl", "req", "-x509", "-newkey", "ec",
-        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30",
-        "-keyout", key.toString(), "-out", cert.toString(), "-subj", subject));
+    List<String> command = new ArrayList<>(List.of("openssl", "req", "-x509"));
+    command.addAll(keyOptions);
+    command.addAll(List.of("-nodes", "-days", "30", "-keyout", key.toString(), "-out", cert.toString(),
+        "-subj", subject));
     if (dnsNames.length > 0) {
       command.add("-addext");
       command.add("subjectAltName=" + String.join(",", java.util.Arrays.stream(dnsNames).map(d -> "DNS:" + d).toList()));

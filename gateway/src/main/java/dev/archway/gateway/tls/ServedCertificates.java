@@ -41,7 +41,13 @@ public final class ServedCertificates {
   }
 
   /**
-   * Index of the pair to present, or -1 when none has a key of {@code keyType}.
+   * Index of the pair to present, or -1 when the handshake should try another key type.
+   *
+   * <p>The candidates are the pairs whose names match the server name exactly, else those whose
+   * wildcard matches, else only the first pair; among them the first with a key of {@code
+   * keyType}. The JDK asks once per key type the client accepts: a name served by an RSA and an
+   * EC certificate gets the one the client prefers, and a name served only by RSA never gets an
+   * EC certificate of another name.
    *
    * @param serverName the SNI host name, or null
    * @param keyType key algorithm the handshake can use ({@code EC}, {@code RSA}, ...)
@@ -51,30 +57,31 @@ public final class ServedCertificates {
       String name = serverName.toLowerCase(Locale.ROOT);
       int dot = name.indexOf('.');
       String wildcard = dot > 0 ? "*" + name.substring(dot) : null;
-      int byWildcard = -1;
+      boolean named = false;
       for (int i = 0; i < pairs.size(); i++) {
-        CertificatePair p = pairs.get(i);
-        if (!fits(p, keyType)) {
-          continue;
-        }
-        List<String> names = p.dnsNames();
-        if (names.contains(name)) {
-          return i;
-        }
-        if (byWildcard < 0 && wildcard != null && names.contains(wildcard)) {
-          byWildcard = i;
+        if (pairs.get(i).dnsNames().contains(name)) {
+          named = true;
+          if (fits(pairs.get(i), keyType)) {
+            return i;
+          }
         }
       }
-      if (byWildcard >= 0) {
-        return byWildcard;
+      if (named) {
+        return -1;
+      }
+      for (int i = 0; wildcard != null && i < pairs.size(); i++) {
+        if (pairs.get(i).dnsNames().contains(wildcard)) {
+          named = true;
+          if (fits(pairs.get(i), keyType)) {
+            return i;
+          }
+        }
+      }
+      if (named) {
+        return -1;
       }
     }
-    for (int i = 0; i < pairs.size(); i++) {
-      if (fits(pairs.get(i), keyType)) {
-        return i;
-      }
-    }
-    return -1;
+    return fits(pairs.get(0), keyType) ? 0 : -1;
   }
 
   private static boolean fits(CertificatePair p, String keyType) {
