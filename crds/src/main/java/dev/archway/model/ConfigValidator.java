@@ -58,8 +58,14 @@ public final class ConfigValidator {
       } else if (!ports.add(l.port())) {
         problems.add(at + ".port: " + l.port() + " is used by another listener");
       }
-      if (!"HTTP".equals(l.protocol())) {
-        problems.add(at + ".protocol: " + l.protocol() + " is not supported (HTTP)");
+      if (ListenerConfig.HTTP.equals(l.protocol())) {
+        if (l.tls() != null) {
+          problems.add(at + ".tls: only for protocol HTTPS");
+        }
+      } else if (ListenerConfig.HTTPS.equals(l.protocol())) {
+        tls(l.tls(), at + ".tls", problems);
+      } else {
+        problems.add(at + ".protocol: " + l.protocol() + " is not HTTP or HTTPS");
       }
     }
     Set<String> services = new HashSet<>();
@@ -70,6 +76,23 @@ public final class ConfigValidator {
       route(config.routes().get(i), "routes[" + i + "]", services, problems);
     }
     return problems;
+  }
+
+  private static void tls(ListenerConfig.Tls tls, String at, List<String> problems) {
+    if (tls == null || tls.certificates().isEmpty()) {
+      problems.add(at + ".certificates: protocol HTTPS needs at least one certificate");
+      return;
+    }
+    for (int c = 0; c < tls.certificates().size(); c++) {
+      ListenerConfig.CertificateFiles files = tls.certificates().get(c);
+      String cat = at + ".certificates[" + c + "]";
+      if (files == null || files.certFile() == null || files.certFile().isBlank()) {
+        problems.add(cat + ".certFile: must name a PEM file");
+      }
+      if (files == null || files.keyFile() == null || files.keyFile().isBlank()) {
+        problems.add(cat + ".keyFile: must name a PEM file");
+      }
+    }
   }
 
   private static void service(ServiceConfig s, String at, Set<String> names, List<String> problems) {

@@ -179,4 +179,51 @@ class ConfigCodecTest {
     assertThatThrownBy(() -> ConfigCodec.decode("  ")).hasMessageContaining("empty");
     assertThatThrownBy(() -> ConfigCodec.decode("{\"schemaVersion\": 1, ")).isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void httpsListenerKeepsItsCertificateFilesInOrder() {
+    String yaml =
+        """
+        schemaVersion: 1
+        cluster: t/c
+        listeners:
+          - {name: http, port: 8080, protocol: HTTP}
+          - name: https
+            port: 8443
+            protocol: HTTPS
+            tls:
+              certificates:
+                - {certFile: /etc/archway/tls/site/tls.crt, keyFile: /etc/archway/tls/site/tls.key}
+                - {certFile: /etc/archway/tls/api/tls.crt, keyFile: /etc/archway/tls/api/tls.key}
+        """;
+    GatewayConfig config = ConfigCodec.decode(yaml);
+    ListenerConfig https = config.listeners().get(1);
+    assertThat(https.secure()).isTrue();
+    assertThat(https.tls().certificates()).containsExactly(
+        new ListenerConfig.CertificateFiles("/etc/archway/tls/site/tls.crt", "/etc/archway/tls/site/tls.key"),
+        new ListenerConfig.CertificateFiles("/etc/archway/tls/api/tls.crt", "/etc/archway/tls/api/tls.key"));
+    assertThat(ConfigCodec.decode(ConfigCodec.encode(config))).isEqualTo(config);
+    // a plain listener's document is unchanged by the new field, so its version is too
+    assertThat(ConfigCodec.encode(sample())).doesNotContain("tls");
+  }
+
+  @Test
+  void listenerTlsRulesAreNamedByField() {
+    String yaml =
+        """
+        schemaVersion: 1
+        cluster: t/c
+        listeners:
+          - {name: a, port: 8080, protocol: HTTP, tls: {certificates: [{certFile: /a.crt, keyFile: /a.key}]}}
+          - {name: b, port: 8443, protocol: HTTPS}
+          - {name: c, port: 8444, protocol: HTTPS, tls: {certificates: [{certFile: /c.crt}]}}
+          - {name: d, port: 8445, protocol: TCP}
+        """;
+    assertThatThrownBy(() -> ConfigCodec.decode(yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("listeners[0].tls: only for protocol HTTPS")
+        .hasMessageContaining("listeners[1].tls.certificates: protocol HTTPS needs at least one certificate")
+        .hasMessageContaining("listeners[2].tls.certificates[0].keyFile: must name a PEM file")
+        .hasMessageContaining("listeners[3].protocol: TCP is not HTTP or HTTPS");
+  }
 }

@@ -8,6 +8,7 @@ import dev.archway.gateway.source.ConfigMapConfigSource;
 import dev.archway.gateway.source.ConfigSource;
 import dev.archway.gateway.source.FileConfigSource;
 import dev.archway.gateway.source.LastKnownGoodStore;
+import dev.archway.gateway.tls.CertificateReloader;
 import dev.archway.gateway.upstream.UpstreamSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -62,7 +63,8 @@ public class Gateway {
           options.fault().abortPercent(), options.fault().abortStatus());
     }
     Optional<LastKnownGoodStore> lastKnownGood = settings.lastKnownGood().dir().map(LastKnownGoodStore::new);
-    listeners = new ListenerSet(vertx, options, live::routeTable, metrics);
+    listeners = new ListenerSet(vertx, options, live::routeTable, metrics,
+        new CertificateReloader(settings.tls().reloadInterval(), registry));
     metrics.downstreamConnections(listeners);
     applier = new ConfigApplier(live, listeners, new UpstreamSet(vertx, registry), lastKnownGood, metrics);
     source = switch (settings.config().source()) {

@@ -47,6 +47,9 @@ public interface GatewaySettings {
   /** The per-request JSON log. */
   AccessLogSettings accessLog();
 
+  /** Certificates of HTTPS listeners. */
+  TlsSettings tls();
+
   /** Kinds of config source. */
   enum Source {
     /** A local file, {@code archway.config.file}. */
@@ -122,6 +125,17 @@ public interface GatewaySettings {
     /** Keep-alive connections pooled per target and event loop. */
     @WithDefault("256")
     int maxConnectionsPerTarget();
+  }
+
+  /** {@code archway.tls.*} */
+  interface TlsSettings {
+
+    /**
+     * How often the certificate and key files of HTTPS listeners are read again; a changed, sound
+     * pair is served to new connections, a broken one is logged and the old one kept. 0: never.
+     */
+    @WithDefault("2s")
+    Duration reloadInterval();
   }
 
   /** {@code archway.fault.*}: like Envoy's fault filter, for testing canaries and alerts; never set in production. */

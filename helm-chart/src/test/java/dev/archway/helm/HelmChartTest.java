@@ -84,6 +84,7 @@ class HelmChartTest {
               List.of("get", "list", "watch", "create", "update", "patch", "delete")),
           rule(List.of("discovery.k8s.io"), List.of("endpointslices"), List.of("get", "list", "watch")),
           rule(List.of(""), List.of("pods"), List.of("get", "list", "watch")),
+          rule(List.of(""), List.of("secrets"), List.of("get")),
           rule(List.of(""), List.of("nodes"), List.of("get", "list", "watch")),
           rule(List.of(""), List.of("events"), List.of("create", "patch")),
           rule(List.of("events.k8s.io"), List.of("events"), List.of("create", "patch")),

@@ -2,13 +2,21 @@ package dev.archway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A port on which the gateway pods accept client traffic. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.protocol) || self.protocol != 'HTTPS' || has(self.tls)",
+    message = "protocol HTTPS needs tls.certificateRefs")
+@ValidationRule(
+    value = "(has(self.protocol) && self.protocol == 'HTTPS') || !has(self.tls)",
+    message = "tls is only allowed with protocol HTTPS")
 public class Listener {
 
   @JsonPropertyDescription("Name of the listener, unique in the cluster (a DNS label).")
@@ -22,8 +30,15 @@ public class Listener {
   @Max(65535)
   private Integer port;
 
-  @JsonPropertyDescription("Protocol of the listener. Only HTTP in this version.")
+  @JsonPropertyDescription(
+      "Protocol of the listener: HTTP (the default; HTTP/1.1) or HTTPS (TLS terminated by the"
+          + " gateway with the certificates of tls.certificateRefs; HTTP/2 and HTTP/1.1 by ALPN).")
+  @Default("HTTP")
   private ListenerProtocol protocol = ListenerProtocol.HTTP;
+
+  @JsonPropertyDescription(
+      "TLS settings of an HTTPS listener; required for protocol HTTPS, not allowed for HTTP.")
+  private ListenerTls tls;
 
   public Listener() {}
 
@@ -56,8 +71,17 @@ public class Listener {
     this.protocol = protocol;
   }
 
+  public ListenerTls getTls() {
+    return tls;
+  }
+
+  public void setTls(ListenerTls tls) {
+    this.tls = tls;
+  }
+
   /** Protocols a listener may speak. */
   public enum ListenerProtocol {
-    HTTP
+    HTTP,
+    HTTPS
   }
 }

@@ -1,15 +1,21 @@
 package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.RouteTable;
+import dev.archway.gateway.tls.CertificateLoadException;
+import dev.archway.gateway.tls.CertificateReloader;
+import dev.archway.gateway.tls.ListenerTls;
+import dev.archway.gateway.tls.ServedCertificates;
 import dev.archway.model.ListenerConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +42,24 @@ public final class ListenerSet implements AutoCloseable {
   private final Map<Integer, Open> open = new LinkedHashMap<>();
   private final InFlight inFlight = new InFlight();
   private final ClientConnections connections = new ClientConnections();
+  private final CertificateReloader certificates;
 
-  private record Open(ListenerConfig config, String deployment) {}
+  /** An open listener; {@code tls} is null for plain HTTP. */
+  private record Open(ListenerConfig config, String deployment, ListenerTls tls) {}
 
+  /** Certificate files are checked for changes every 2 s, without an expiry gauge. */
   public ListenerSet(Vertx vertx, ProxyOptions options, Supplier<RouteTable> routes, RequestMetrics metrics) {
+    this(vertx, options, routes, metrics, new CertificateReloader(Duration.ofSeconds(2), null));
+  }
+
+  /** @param certificates watches the files of HTTPS listeners; closed with this set */
+  public ListenerSet(Vertx vertx, ProxyOptions options, Supplier<RouteTable> routes, RequestMetrics metrics,
+      CertificateReloader certificates) {
     this.vertx = vertx;
     this.options = options;
     this.routes = routes;
     this.metrics = metrics;
+    this.certificates = certificates;
   }
 
   /**
@@ -53,8 +69,11 @@ public final class ListenerSet implements AutoCloseable {
    * @throws ListenerException naming the listener, e.g. {@code listeners[1].port}
    */
   public synchronized void openMissing(List<ListenerConfig> wanted) throws ListenerException {
+    // before anything changes: the certificates of every HTTPS listener that is new or names other files
+    Map<Integer, ServedCertificates> read = readCertificates(wanted);
     Map<Integer, Future<String>> opening = new LinkedHashMap<>();
     Map<Integer, Integer> index = new LinkedHashMap<>();
+    Map<Integer, ListenerTls> tls = new HashMap<>();
     for (int i = 0; i < wanted.size(); i++) {
       ListenerConfig listener = wanted.get(i);
       if (open.containsKey(listener.port())) {
@@ -62,8 +81,11 @@ public final class ListenerSet implements AutoCloseable {
       }
       int port = listener.port();
       index.put(port, i);
+      ListenerTls listenerTls = listener.secure()
+          ? new ListenerTls(vertx, listener.name(), listener.tls(), read.get(port)) : null;
+      tls.put(port, listenerTls);
       opening.put(port, vertx.deployVerticle(
-          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, connections),
+          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, connections, listenerTls),
           new DeploymentOptions().setInstances(options.instances())));
     }
     ListenerException failure = null;
@@ -95,13 +117,51 @@ public final class ListenerSet implements AutoCloseable {
       ListenerConfig listener = wanted.get(i);
       String deployment = opened.get(listener.port());
       if (deployment != null) {
-        open.put(listener.port(), new Open(listener, deployment));
-        LOG.infof("listener %s open on %s:%d (%d event loops)",
-            listener.name(), options.bindHost(), listener.port(), options.instances());
+        ListenerTls listenerTls = tls.get(listener.port());
+        open.put(listener.port(), new Open(listener, deployment, listenerTls));
+        if (listenerTls != null) {
+          certificates.add(listenerTls);
+        }
+        LOG.infof("listener %s open on %s:%d (%s, %d event loops)", listener.name(), options.bindHost(),
+            listener.port(), listenerTls == null ? "HTTP" : "HTTPS with " + listenerTls.served(), options.instances());
       } else {
-        open.computeIfPresent(listener.port(), (p, o) -> new Open(listener, o.deployment()));
+        Open was = open.get(listener.port());
+        ServedCertificates other = read.get(listener.port());
+        if (other != null && was.tls() != null) {
+          was.tls().replace(listener.tls(), other);
+          LOG.infof("listener %s now serves %s", listener.name(), other);
+          certificates.changed();
+        }
+        open.put(listener.port(), new Open(listener, was.deployment(), was.tls()));
       }
     }
+  }
+
+  /**
+   * Reads the certificates of the HTTPS listeners that are new or name other files than the open
+   * listener on their port, which must speak the same protocol (TLS cannot be switched on or off
+   * on an open port).
+   */
+  private Map<Integer, ServedCertificates> readCertificates(List<ListenerConfig> wanted) throws ListenerException {
+    Map<Integer, ServedCertificates> read = new HashMap<>();
+    for (int i = 0; i < wanted.size(); i++) {
+      ListenerConfig listener = wanted.get(i);
+      Open was = open.get(listener.port());
+      if (was != null && !Objects.equals(was.config().protocol(), listener.protocol())) {
+        throw new ListenerException("listeners[" + i + "].protocol: port " + listener.port() + " is open as "
+            + was.config().protocol() + " (listener " + was.config().name() + "); " + listener.protocol()
+            + " on the same port needs a restart of the gateway, or another port", null);
+      }
+      if (!listener.secure() || (was != null && Objects.equals(was.config().tls(), listener.tls()))) {
+        continue;
+      }
+      try {
+        read.put(listener.port(), ServedCertificates.read(vertx, "listeners[" + i + "]", listener.tls()));
+      } catch (CertificateLoadException e) {
+        throw new ListenerException(e.getMessage() + " (listener " + listener.name() + ")", e);
+      }
+    }
+    return read;
   }
 
   /** Closes every open listener whose port {@code wanted} does not list. */
@@ -110,6 +170,9 @@ public final class ListenerSet implements AutoCloseable {
     for (Integer port : new ArrayList<>(open.keySet())) {
       if (!ports.contains(port)) {
         Open closing = open.remove(port);
+        if (closing.tls() != null) {
+          certificates.remove(closing.tls());
+        }
         undeploy(closing.deployment());
         LOG.infof("listener %s on %s:%d closed", closing.config().name(), options.bindHost(), port);
       }
@@ -152,6 +215,7 @@ public final class ListenerSet implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    certificates.close();
     open.values().forEach(o -> undeploy(o.deployment()));
     open.clear();
   }

@@ -1,6 +1,7 @@
 package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.RouteTable;
+import dev.archway.gateway.tls.ListenerTls;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,6 +19,7 @@ final class ListenerVerticle extends AbstractVerticle {
   private final RequestMetrics metrics;
   private final InFlight inFlight;
   private final ClientConnections connections;
+  private final ListenerTls tls;
 
   ListenerVerticle(
       int port,
@@ -25,8 +27,10 @@ final class ListenerVerticle extends AbstractVerticle {
       ProxyOptions options,
       RequestMetrics metrics,
       InFlight inFlight,
-      ClientConnections connections) {
+      ClientConnections connections,
+      ListenerTls tls) {
     this.port = port;
+    this.tls = tls;
     this.routes = routes;
     this.options = options;
     this.metrics = metrics;
@@ -38,6 +42,9 @@ final class ListenerVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     UpstreamClients clients = new UpstreamClients(vertx, options);
     HttpServerOptions serverOptions = options.serverOptions();
+    if (tls != null) {
+      tls.configure(serverOptions);
+    }
     vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> connections.opened(connection, serverOptions, options, metrics))
         .invalidRequestHandler(new InvalidRequestReply(metrics, options.accessLog()))

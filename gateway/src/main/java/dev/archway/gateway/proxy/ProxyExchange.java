@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -86,7 +87,8 @@ final class ProxyExchange {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.retry = upstream.retry();
-    this.hasBody = hasBody(request.headers());
+    this.hasBody = hasBody(request.headers())
+        || (request.version() == HttpVersion.HTTP_2 && mayCarryBodyOverHttp2(request));
   }
 
   void start() {
@@ -140,7 +142,7 @@ final class ProxyExchange {
   private void prepare() {
     RouteFilters filters = route.filters();
     RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
-    String host = request.getHeader(HttpHeaders.HOST);
+    String host = ServerRequestFacts.hostOf(request);
     if (rewrite != null && rewrite.hostname() != null) {
       host = rewrite.hostname();
     }
@@ -465,6 +467,15 @@ final class ProxyExchange {
   private static boolean isTimeout(Throwable cause) {
     return cause instanceof TimeoutException || cause instanceof ConnectTimeoutException
         || cause instanceof io.netty.handler.timeout.TimeoutException;
+  }
+
+  /**
+   * HTTP/2 frames the body itself and needs no Content-Length: a request that has not ended may
+   * carry one (GET and HEAD are taken to have none, as their stream usually ends with its headers).
+   */
+  private static boolean mayCarryBodyOverHttp2(HttpServerRequest request) {
+    return !request.isEnded() && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
+        && !request.headers().contains(HttpHeaders.CONTENT_LENGTH);
   }
 
   private static boolean hasBody(MultiMap headers) {

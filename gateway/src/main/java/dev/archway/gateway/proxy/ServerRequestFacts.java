@@ -2,6 +2,8 @@ package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.RequestFacts;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 
 /** Routing's view of a live request; query parameters are decoded only when a rule asks. */
 final class ServerRequestFacts implements RequestFacts {
@@ -14,7 +16,17 @@ final class ServerRequestFacts implements RequestFacts {
 
   @Override
   public String host() {
-    return request.getHeader("host");
+    return hostOf(request);
+  }
+
+  /** The Host header; for HTTP/2, which has none, the :authority pseudo-header. */
+  static String hostOf(HttpServerRequest request) {
+    String host = request.getHeader("host");
+    if (host == null && request.version() == HttpVersion.HTTP_2) {
+      HostAndPort authority = request.authority();
+      return authority == null ? null : authority.toString();
+    }
+    return host;
   }
 
   @Override

@@ -221,8 +221,11 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
         (route, verdict) -> programmed(id, route, verdict, fleet));
 
     String stableName = GatewayNames.of(cluster).gateway();
+    List<String> certificateProblems = CertificateRefs.problems(cluster, name -> java.util.Optional.ofNullable(
+        context.getClient().secrets().inNamespace(namespace).withName(name).get()));
     GatewayClusterStatus next = status(cluster, translation,
-        deployments.stream().filter(d -> stableName.equals(d.getMetadata().getName())).findFirst().orElse(null), fleet);
+        deployments.stream().filter(d -> stableName.equals(d.getMetadata().getName())).findFirst().orElse(null), fleet,
+        certificateProblems);
     next.setImage(image);
     next.setUpgrade(plan.decision().status());
     if (plan.decision().active()) {
@@ -368,8 +371,8 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     return DeleteControl.defaultDelete();
   }
 
-  static GatewayClusterStatus status(
-      GatewayCluster cluster, Translation translation, Deployment deployment, FleetSnapshot fleet) {
+  static GatewayClusterStatus status(GatewayCluster cluster, Translation translation, Deployment deployment,
+      FleetSnapshot fleet, List<String> certificateProblems) {
     Long generation = cluster.getMetadata().getGeneration();
     int desired = cluster.getSpec().getReplicas() == null ? 3 : cluster.getSpec().getReplicas();
     int replicas = 0;
@@ -407,11 +410,13 @@ public class GatewayClusterReconciler implements Reconciler<GatewayCluster>, Cle
     long rejected = translation.rejectedRoutes();
     List<PodReport> refusing = fleet.rejecting();
     List<PodReport> unreachable = fleet.unreachable();
-    String degradedReason = !refusing.isEmpty() ? "PodsRejectedConfig"
+    // a broken certificate reference first: it is why new pods cannot start and pods refuse the config
+    String degradedReason = !certificateProblems.isEmpty() ? "InvalidCertificateRef"
+        : !refusing.isEmpty() ? "PodsRejectedConfig"
         : rejected > 0 ? "RoutesRejected"
         : !unreachable.isEmpty() ? "PodsUnreachable"
         : "AsExpected";
-    List<String> problems = new java.util.ArrayList<>();
+    List<String> problems = new java.util.ArrayList<>(certificateProblems);
     if (!refusing.isEmpty()) {
       problems.add(refusing.size() + " ready pods refused the latest config and keep running their previous one: "
           + list(refusing.stream().map(p -> p.name() + " (" + p.rejected() + ")").toList()));

@@ -5,6 +5,7 @@ import dev.archway.api.v1alpha1.GatewayClusterSpec;
 import dev.archway.api.v1alpha1.RollingUpgrade;
 import dev.archway.api.v1alpha1.UpgradeStrategy;
 import dev.archway.model.ListenerConfig;
+import dev.archway.operator.translate.CertificateMounts;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -50,6 +53,8 @@ public final class WorkloadRenderer {
   static final long DRAIN_SECONDS = 15;
   static final long GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + DRAIN_SECONDS + 10;
   static final long GATEWAY_UID = 10001;
+  /** 0440: the private keys are readable by the gateway's user and group (fsGroup), nobody else. */
+  static final int TLS_FILE_MODE = 0440;
 
   private WorkloadRenderer() {}
 
@@ -176,6 +181,7 @@ public final class WorkloadRenderer {
         .endTemplate()
         .endSpec();
     Deployment deployment = podSpec.build();
+    mountCertificates(deployment, CertificateMounts.secrets(cluster));
     if (listeners.stream().anyMatch(l -> l.port() < 1024)) {
       // a non-root gateway may bind ports below 1024 only with this (safe, namespaced) sysctl
       deployment.getSpec().getTemplate().getSpec().getSecurityContext().setSysctls(List.of(
@@ -193,6 +199,23 @@ public final class WorkloadRenderer {
               .build());
     }
     return deployment;
+  }
+
+  /**
+   * Each TLS Secret of the listeners as a read-only volume where the config says its files are.
+   * Volumes are named by position: a Secret name may be longer than a volume name can be.
+   */
+  private static void mountCertificates(Deployment deployment, List<String> secrets) {
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    for (int i = 0; i < secrets.size(); i++) {
+      String volume = "tls-" + i;
+      pod.getVolumes().add(new VolumeBuilder().withName(volume)
+          .withNewSecret().withSecretName(secrets.get(i)).withDefaultMode(TLS_FILE_MODE).endSecret()
+          .build());
+      container.getVolumeMounts().add(new VolumeMountBuilder().withName(volume)
+          .withMountPath(CertificateMounts.dir(secrets.get(i))).withReadOnly(true).build());
+    }
   }
 
   /** The rolling pace with defaults filled in: a Deployment needs both numbers. */

@@ -171,7 +171,8 @@ public final class Translator {
       return List.of(DEFAULT_LISTENER);
     }
     return listeners.stream()
-        .map(l -> new ListenerConfig(l.getName(), l.getPort(), l.getProtocol() == null ? "HTTP" : l.getProtocol().name()))
+        .map(l -> new ListenerConfig(l.getName(), l.getPort(),
+            l.getProtocol() == null ? ListenerConfig.HTTP : l.getProtocol().name(), CertificateMounts.tls(l)))
         .toList();
   }
 

@@ -7,6 +7,8 @@ import dev.archway.api.v1alpha1.ArchwayRoute;
 import dev.archway.api.v1alpha1.ArchwayService;
 import dev.archway.api.v1alpha1.BackendRef;
 import dev.archway.api.v1alpha1.GatewayCluster;
+import dev.archway.api.v1alpha1.Listener;
+import dev.archway.api.v1alpha1.ListenerTls;
 import dev.archway.api.v1alpha1.LocalObjectRef;
 import dev.archway.api.v1alpha1.PathMatch;
 import dev.archway.api.v1alpha1.RouteMatch;
@@ -26,6 +28,9 @@ import dev.archway.operator.testing.Resources;
 import dev.archway.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -152,6 +157,65 @@ class GatewayClusterReconcilerTest {
     // creating the missing Service heals the route
     client.resource(service(ns, "missing", 9003)).create();
     awaitConfig(ns, "edge", c -> c.routes().size() == 2);
+  }
+
+  @Test
+  void httpsListenerMountsItsSecretsAndAMissingOrWrongSecretIsNamedByItsReference() {
+    String ns = newNamespace();
+    client.resource(tlsSecret(ns, "good", "kubernetes.io/tls")).create();
+    client.resource(tlsSecret(ns, "opaque", "Opaque")).create();
+    GatewayCluster gc = cluster(ns, "edge");
+    Listener https = new Listener("https", 8443);
+    https.setProtocol(Listener.ListenerProtocol.HTTPS);
+    https.setTls(new ListenerTls(List.of(new LocalObjectRef("good"), new LocalObjectRef("missing"),
+        new LocalObjectRef("opaque"))));
+    gc.getSpec().setListeners(List.of(new Listener("http", 8080), https));
+    client.resource(gc).create();
+    client.resource(service(ns, "web", 9001)).create();
+    client.resource(route(ns, "web", "edge", null, "/", "web")).create();
+
+    GatewayConfig config = awaitConfig(ns, "edge", c -> c.listeners().size() == 2);
+    assertThat(config.listeners().get(1).tls().certificates()).extracting(c -> c.certFile()).containsExactly(
+        "/etc/archway/tls/good/tls.crt", "/etc/archway/tls/missing/tls.crt", "/etc/archway/tls/opaque/tls.crt");
+    Deployment deployment = await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.apps().deployments().inNamespace(ns).withName("edge-gateway").get(), d -> d != null);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName()).containsExactly("good", "missing", "opaque");
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getMountPath().startsWith("/etc/archway/tls/"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue()).hasSize(3);
+
+    GatewayCluster seen = await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").get(),
+        g -> g.getStatus() != null && condition(g.getStatus().getConditions(), "Degraded") != null
+            && "InvalidCertificateRef".equals(condition(g.getStatus().getConditions(), "Degraded").getReason()));
+    Condition degraded = condition(seen.getStatus().getConditions(), "Degraded");
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getMessage())
+        .contains("spec.listeners[1].tls.certificateRefs[1]: Secret missing not found in namespace " + ns)
+        .contains("spec.listeners[1].tls.certificateRefs[2]: Secret opaque is of type Opaque, not kubernetes.io/tls")
+        .doesNotContain("certificateRefs[0]");
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+        .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidCertificateRef".equals(e.getReason())
+            && e.getMessage().contains("certificateRefs[1]")));
+
+    // Secrets are read at reconciliation, not watched: the next one (here a route edit) sees them fixed
+    client.resource(tlsSecret(ns, "missing", "kubernetes.io/tls")).create();
+    client.secrets().inNamespace(ns).withName("opaque").delete();
+    client.resource(tlsSecret(ns, "opaque", "kubernetes.io/tls")).create();
+    Resources.edit(client, ArchwayRoute.class, ns, "web", r -> {
+      r.getSpec().getRules().get(0).getMatches().get(0).getPath().setValue("/shop");
+      return r;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.resources(GatewayCluster.class).inNamespace(ns).withName("edge").get(),
+        g -> !condition(g.getStatus().getConditions(), "Degraded").getMessage().contains("certificateRefs"));
+  }
+
+  static Secret tlsSecret(String ns, String name, String type) {
+    String pem = java.util.Base64.getEncoder().encodeToString("-----BEGIN X-----\n".getBytes());
+    return new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+        .withType(type).addToData("tls.crt", pem).addToData("tls.key", pem).build();
   }
 
   @Test
