@@ -116,10 +116,19 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
+   * Shutdown begins: listeners keep serving, but every answer from now on carries
+   * {@code Connection: close} and ends its connection, so clients move to other gateways.
+   */
+  public void closeConnectionsAfterAnswers() {
+    inFlight.startClosing();
+  }
+
+  /**
    * Waits (up to {@code timeout}) for the requests in flight to finish; listeners keep serving
    * meanwhile. Call before {@link #close()}, which cuts what is still running.
    */
   public void drain(Duration timeout) {
+    inFlight.startClosing();
     long before = inFlight.count();
     try {
       if (inFlight.awaitNone(timeout)) {
@@ -132,6 +141,11 @@ public final class ListenerSet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Where the listeners report what they do. */
+  public RequestMetrics metrics() {
+    return metrics;
   }
 
   /** The listeners open now. */

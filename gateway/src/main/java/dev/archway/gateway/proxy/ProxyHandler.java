@@ -2,11 +2,13 @@ package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.Route;
 import dev.archway.gateway.routing.RouteMatch;
+import dev.archway.gateway.routing.RouteMeters;
 import dev.archway.gateway.routing.RouteTable;
 import dev.archway.gateway.upstream.Upstream;
 import dev.archway.model.RouteFilters;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Supplier;
@@ -21,8 +23,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Supplier<RouteTable> routes;
   private final UpstreamClients clients;
   private final ProxyOptions options;
-  private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final RouteMeters noRoute;
 
   ProxyHandler(
       Vertx vertx,
@@ -35,8 +37,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     this.routes = routes;
     this.clients = clients;
     this.options = options;
-    this.metrics = metrics;
     this.inFlight = inFlight;
+    this.noRoute = metrics.route(RequestMetrics.NO_ROUTE);
   }
 
   @Override
@@ -45,21 +47,22 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     // read once: a config swapped while this request is in flight does not touch it
     RouteTable table = routes.get();
     if (table == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived);
-      GatewayReply.send(request, 503, "no routing config applied yet", RequestMetrics.NO_ROUTE, metrics);
+      timed(request, noRoute, arrived);
+      GatewayReply.send(request, 503, "no routing config applied yet", noRoute);
       return;
     }
     RouteMatch match = table.match(new ServerRequestFacts(request));
     if (match == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived);
-      GatewayReply.send(request, 404, "no route for this host and path", RequestMetrics.NO_ROUTE, metrics);
+      timed(request, noRoute, arrived);
+      GatewayReply.send(request, 404, "no route for this host and path", noRoute);
       return;
     }
     Route route = match.route();
-    timed(request, route.name(), arrived);
+    RouteMeters meters = route.meters();
+    timed(request, meters, arrived);
     if (options.fault().abort()) {
       GatewayReply.send(request, options.fault().abortStatus(), "fault injected (archway.fault.abort-percent)",
-          route.name(), metrics);
+          meters);
       return;
     }
     RouteFilters.DirectResponse direct = route.directResponse();
@@ -69,21 +72,34 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     Upstream upstream = route.pickBackend();
     if (upstream == null) {
-      GatewayReply.send(request, 503, "route " + route.name() + " has no backend with weight above 0",
-          route.name(), metrics);
+      GatewayReply.send(request, 503, "route " + route.name() + " has no backend with weight above 0", meters);
       return;
     }
     if (!upstream.hasTargets()) {
-      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", route.name(), metrics);
+      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", meters);
       return;
     }
     new ProxyExchange(vertx, request, match, upstream,
-        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, metrics, inFlight)
+        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, inFlight)
         .start();
   }
 
-  private void timed(HttpServerRequest request, String route, long arrived) {
-    request.response().bodyEndHandler(done -> metrics.duration(route, System.nanoTime() - arrived));
+  /**
+   * Records the answer's duration when its last byte is written. Once shutdown began, the answer
+   * also carries {@code Connection: close} and its connection is closed after it (a FIN once the
+   * answer is flushed), so clients reconnect to a gateway that stays.
+   */
+  private void timed(HttpServerRequest request, RouteMeters meters, long arrived) {
+    HttpServerResponse response = request.response();
+    if (inFlight.closing()) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      response.bodyEndHandler(done -> {
+        meters.duration(System.nanoTime() - arrived);
+        request.connection().close();
+      });
+    } else {
+      response.bodyEndHandler(done -> meters.duration(System.nanoTime() - arrived));
+    }
   }
 
   private void answerDirectly(HttpServerRequest request, Route route, RouteFilters.DirectResponse direct) {
@@ -91,7 +107,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     response.setStatusCode(direct.status());
     response.putHeader("content-type", direct.contentType() == null ? "text/plain; charset=utf-8" : direct.contentType());
     HeaderFilter.apply(route.filters().responseHeaders(), response.headers());
-    metrics.record(route.name(), direct.status());
+    route.meters().answered(direct.status());
     response.end(direct.body() == null ? "" : direct.body());
   }
 }
