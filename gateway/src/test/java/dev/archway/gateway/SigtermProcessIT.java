@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 class SigtermProcessIT {
 
   /** QUARKUS_SHUTDOWN_DELAY: readiness DOWN, still serving. */
-  static final Duration DELAY = Duration.ofSeconds(4);
+  static final Duration DELAY = Duration.ofSeconds(5);
   /** The upstream's answer to the request in flight at SIGTERM: outlasts the delay. */
-  static final Duration SLOW = Duration.ofSeconds(6);
+  static final Duration SLOW = Duration.ofSeconds(8);
   /** archway.drain-timeout. */
   static final Duration DRAIN = Duration.ofSeconds(10);
   /** Kubernetes' default terminationGracePeriodSeconds: the process must be gone before SIGKILL. */
