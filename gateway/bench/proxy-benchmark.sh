@@ -2,7 +2,9 @@
 # Proxy benchmark, run by hand: the same static nginx upstream behind (a) Archway, (b) nginx
 # proxy_pass with upstream keepalive, (c) HAProxy. Each proxy under test is pinned to the
 # same CPU; wrk and the upstream share the other one. Same connections, same duration, one run.
-# Prints requests/s, p50, p99, RSS of the proxy, and the ratios Archway/nginx and Archway/HAProxy.
+# Prints requests/s, p50, p99, the proxy's CPU time per request (user + system, from /proc: on a
+# shared, loaded machine the steadiest of these numbers), RSS of the proxy, and the ratios
+# Archway/nginx and Archway/HAProxy.
 #
 #   gateway/bench/proxy-benchmark.sh [DURATION_SECONDS=15] [CONNECTIONS=64]
 #
@@ -121,18 +123,31 @@ rss_mib() {
   echo $(( total / 1024 ))
 }
 
+# CPU time (user + system, clock ticks) of a process and its children
+cpu_ticks() {
+  local total=0
+  for p in $1 $(pgrep -P "$1" || true); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
 # wrk's latency distribution is in us/ms/s; normalise to ms
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v); print v+0 } else if (v ~ /s$/) { sub(/s/,"",v); print v*1000 } else print v }'; }
 
-run() {  # name port pid -> "name rps p50 p99 rss"
-  local out
+run() {  # name port pid -> "name rps p50 p99 cpu-us-per-request rss errors"
+  local out before after
+  before=$(cpu_ticks "$3")
   out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1)
-  local rps p50 p99 errors
+  after=$(cpu_ticks "$3")
+  local rps p50 p99 errors cpu total
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  echo "$1 $rps $p50 $p99 $(rss_mib "$3") ${errors:-none}"
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$(( after - before )) -v n="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  echo "$1 $rps $p50 $p99 $cpu $(rss_mib "$3") ${errors:-none}"
 }
 
 echo "warming up Archway's JIT (30 s) ..." >&2
@@ -145,12 +160,13 @@ H=$(run haproxy "$HAPROXY_PORT" "$HAPROXY_PID")
 echo
 echo "$(date -u +%Y-%m-%d) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; proxy pinned to CPU $PROXY_CPU, wrk and upstream to CPU $LOAD_CPU"
-printf '%-8s %12s %9s %9s %8s  %s\n' proxy 'requests/s' 'p50 ms' 'p99 ms' 'RSS MiB' errors
+printf '%-8s %12s %9s %9s %11s %8s  %s\n' proxy 'requests/s' 'p50 ms' 'p99 ms' 'CPU us/req' 'RSS MiB' errors
 for line in "$A" "$N" "$H"; do
-  read -r name rps p50 p99 rss errors <<<"$line"
-  printf '%-8s %12s %9s %9s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$rss" "$errors"
+  read -r name rps p50 p99 cpu rss errors <<<"$line"
+  printf '%-8s %12s %9s %9s %11s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$rss" "$errors"
 done
-read -r _ arps _ ap99 _ <<<"$A"; read -r _ nrps _ np99 _ <<<"$N"; read -r _ hrps _ hp99 _ <<<"$H"
-awk -v a="$arps" -v n="$nrps" -v h="$hrps" -v ap="$ap99" -v np="$np99" -v hp="$hp99" 'BEGIN {
-  printf "Archway/nginx:   requests/s %.2fx, p99 %.2fx\n", a/n, ap/np
-  printf "Archway/HAProxy: requests/s %.2fx, p99 %.2fx\n", a/h, ap/hp }'
+read -r _ arps _ ap99 acpu _ <<<"$A"; read -r _ nrps _ np99 ncpu _ <<<"$N"; read -r _ hrps _ hp99 hcpu _ <<<"$H"
+awk -v a="$arps" -v n="$nrps" -v h="$hrps" -v ap="$ap99" -v np="$np99" -v hp="$hp99" \
+    -v ac="$acpu" -v nc="$ncpu" -v hc="$hcpu" 'BEGIN {
+  printf "Archway/nginx:   requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", a/n, ap/np, ac/nc
+  printf "Archway/HAProxy: requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", a/h, ap/hp, ac/hc }'

@@ -103,10 +103,11 @@ public final class ConfigApplier implements ConfigSink, AutoCloseable {
         lastRejection = null;
         return new ApplyOutcome(ApplyOutcome.Result.UNCHANGED, config.version(), null);
       }
-      UpstreamSet.Prepared prepared = upstreams.prepare(config.services());
+      // meters resolved here, once per route and service, so requests look none up by name
+      UpstreamSet.Prepared prepared = upstreams.prepare(config.services(), listeners.metrics()::service);
       RouteTable routes;
       try {
-        routes = RouteTable.compile(config, prepared.upstreams());
+        routes = RouteTable.compile(config, prepared.upstreams(), listeners.metrics()::route);
         listeners.openMissing(config.listeners());
       } catch (ListenerException | RuntimeException e) {
         upstreams.abandon(prepared);

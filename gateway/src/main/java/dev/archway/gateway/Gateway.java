@@ -124,8 +124,11 @@ public class Gateway {
 
   /** With QUARKUS_SHUTDOWN_DELAY set: readiness goes DOWN for the delay while traffic is still served. */
   void shutdownAnnounced(@Observes ShutdownDelayInitiatedEvent event) {
-    LOG.info("shutting down: readiness is DOWN, still serving");
+    LOG.info("shutting down: readiness is DOWN, still serving (answers close their connections)");
     live.drain();
+    if (listeners != null) {
+      listeners.closeConnectionsAfterAnswers();
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -2,6 +2,8 @@ package dev.archway.gateway;
 
 import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.RequestMetrics;
+import dev.archway.gateway.routing.RouteMeters;
+import dev.archway.gateway.upstream.ServiceMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,60 +71,115 @@ public final class GatewayMetrics implements RequestMetrics {
 
   @Override
   public void record(String route, int status) {
-    Counter[] byClass = requests.get(route);
-    if (byClass == null) {
-      byClass = requests.computeIfAbsent(route, this::countersFor);
-    }
-    int statusClass = status / 100 - 1;
-    if (statusClass >= 0 && statusClass < byClass.length) {
-      byClass[statusClass].increment();
-    }
+    increment(requests.computeIfAbsent(route, this::countersFor), status);
   }
 
   @Override
   public void duration(String route, long nanos) {
-    Timer timer = durations.get(route);
-    if (timer == null) {
-      timer = durations.computeIfAbsent(route, r -> Timer.builder("archway.request.duration")
-          .description("Time from a request's arrival to the end of its answer, by route")
-          .tag("route", r)
-          .serviceLevelObjectives(LATENCY_BUCKETS)
-          .register(registry));
-    }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    durationTimer(route).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void upstreamResponse(String service, int status) {
-    Counter[] byClass = upstreamRequests.get(service);
-    if (byClass == null) {
-      byClass = upstreamRequests.computeIfAbsent(service, s -> byStatusClass("archway.upstream.requests",
-          "Answers of upstream targets (every try), by service and status class", "service", s));
-    }
+    increment(upstreamCounters(service), status);
+  }
+
+  @Override
+  public void connectError(String service) {
+    connectErrorCounter(service).increment();
+  }
+
+  @Override
+  public void retry(String service) {
+    retryCounter(service).increment();
+  }
+
+  /**
+   * The route's meters: looked up by name on the route's first answer, then held, so later
+   * requests touch only the meters. Registered on first use: a large config adds no series for
+   * routes that see no traffic.
+   */
+  @Override
+  public RouteMeters route(String route) {
+    return new RouteMeters() {
+      private volatile Counter[] answers;
+      private volatile Timer timer;
+
+      @Override
+      public void answered(int status) {
+        Counter[] counters = answers;
+        if (counters == null) {
+          answers = counters = requests.computeIfAbsent(route, GatewayMetrics.this::countersFor);
+        }
+        increment(counters, status);
+      }
+
+      @Override
+      public void duration(long nanos) {
+        Timer t = timer;
+        if (t == null) {
+          timer = t = durationTimer(route);
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
+      }
+    };
+  }
+
+  /** The service's meters: looked up by name on first use, then held (see {@link #route}). */
+  @Override
+  public ServiceMeters service(String service) {
+    return new ServiceMeters() {
+      private volatile Counter[] answers;
+
+      @Override
+      public void answered(int status) {
+        Counter[] counters = answers;
+        if (counters == null) {
+          answers = counters = upstreamCounters(service);
+        }
+        increment(counters, status);
+      }
+
+      @Override
+      public void connectError() {
+        connectErrorCounter(service).increment(); // rare: no need to hold it
+      }
+
+      @Override
+      public void retry() {
+        retryCounter(service).increment();
+      }
+    };
+  }
+
+  private static void increment(Counter[] byClass, int status) {
     int statusClass = status / 100 - 1;
     if (statusClass >= 0 && statusClass < byClass.length) {
       byClass[statusClass].increment();
     }
   }
 
-  @Override
-  public void connectError(String service) {
-    count(connectErrors, "archway.upstream.connect.errors", "Connections to targets that failed, by service",
-        service);
+  private Timer durationTimer(String route) {
+    return durations.computeIfAbsent(route, r -> Timer.builder("archway.request.duration")
+        .description("Time from a request's arrival to the end of its answer, by route")
+        .tag("route", r)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry));
   }
 
-  @Override
-  public void retry(String service) {
-    count(retries, "archway.upstream.retries", "Requests tried again, by service", service);
+  private Counter[] upstreamCounters(String service) {
+    return upstreamRequests.computeIfAbsent(service, s -> byStatusClass("archway.upstream.requests",
+        "Answers of upstream targets (every try), by service and status class", "service", s));
   }
 
-  private void count(ConcurrentHashMap<String, Counter> counters, String name, String description, String service) {
-    Counter counter = counters.get(service);
-    if (counter == null) {
-      counter = counters.computeIfAbsent(service, s -> Counter.builder(name)
-          .description(description).tag("service", s).register(registry));
-    }
-    counter.increment();
+  private Counter connectErrorCounter(String service) {
+    return connectErrors.computeIfAbsent(service, s -> Counter.builder("archway.upstream.connect.errors")
+        .description("Connections to targets that failed, by service").tag("service", s).register(registry));
+  }
+
+  private Counter retryCounter(String service) {
+    return retries.computeIfAbsent(service, s -> Counter.builder("archway.upstream.retries")
+        .description("Requests tried again, by service").tag("service", s).register(registry));
   }
 
   private Counter[] byStatusClass(String name, String description, String tag, String value) {

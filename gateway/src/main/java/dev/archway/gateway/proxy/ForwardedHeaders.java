@@ -21,10 +21,10 @@ final class ForwardedHeaders {
     SocketAddress remote = request.remoteAddress();
     String client = remote == null ? null : remote.hostAddress();
     if (client != null) {
-      List<String> prior = headers.getAll(FOR);
-      if (prior.isEmpty()) {
-        headers.set(FOR, client);
+      if (!headers.contains(FOR)) {
+        headers.set(FOR, client); // the usual case: no list made
       } else {
+        List<String> prior = headers.getAll(FOR);
         headers.set(FOR, String.join(", ", prior) + ", " + client);
       }
     }

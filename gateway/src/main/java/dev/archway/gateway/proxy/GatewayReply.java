@@ -1,5 +1,6 @@
 package dev.archway.gateway.proxy;
 
+import dev.archway.gateway.routing.RouteMeters;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -9,16 +10,34 @@ final class GatewayReply {
   private GatewayReply() {}
 
   static void send(HttpServerRequest request, int status, String message, String route, RequestMetrics metrics) {
+    if (sendable(request)) {
+      metrics.record(route, status);
+      end(request, status, message);
+    }
+  }
+
+  /** The same for a matched route, counted in its meters. */
+  static void send(HttpServerRequest request, int status, String message, RouteMeters meters) {
+    if (sendable(request)) {
+      meters.answered(status);
+      end(request, status, message);
+    }
+  }
+
+  private static boolean sendable(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
-      return;
+      return false;
     }
     if (response.headWritten()) {
       response.reset(); // part of an upstream answer is out: closing is the only honest signal left
-      return;
+      return false;
     }
-    metrics.record(route, status);
-    response.setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8");
-    response.end(message + "\n");
+    return true;
+  }
+
+  private static void end(HttpServerRequest request, int status, String message) {
+    request.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8")
+        .end(message + "\n");
   }
 }

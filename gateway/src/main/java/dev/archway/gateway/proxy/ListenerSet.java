@@ -180,10 +180,19 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
+   * Shutdown begins: listeners keep serving, but every answer from now on carries
+   * {@code Connection: close} and ends its connection, so clients move to other gateways.
+   */
+  public void closeConnectionsAfterAnswers() {
+    inFlight.startClosing();
+  }
+
+  /**
    * Waits (up to {@code timeout}) for the requests in flight to finish; listeners keep serving
    * meanwhile. Call before {@link #close()}, which cuts what is still running.
    */
   public void drain(Duration timeout) {
+    inFlight.startClosing();
     long before = inFlight.count();
     try {
       if (inFlight.awaitNone(timeout)) {
@@ -201,6 +210,11 @@ public final class ListenerSet implements AutoCloseable {
   /** Client connections open now on all listeners. */
   public long openConnections() {
     return connections.count();
+  }
+
+  /** Where the listeners report what they do. */
+  public RequestMetrics metrics() {
+    return metrics;
   }
 
   /** The listeners open now. */

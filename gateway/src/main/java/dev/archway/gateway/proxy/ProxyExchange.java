@@ -47,7 +47,6 @@ final class ProxyExchange {
   private final Upstream upstream;
   private final HttpClient client;
   private final ProxyOptions options;
-  private final RequestMetrics metrics;
   private final InFlight inFlight;
   private final RetryPolicy retry;
   private final boolean hasBody;
@@ -75,7 +74,6 @@ final class ProxyExchange {
       Upstream upstream,
       HttpClient client,
       ProxyOptions options,
-      RequestMetrics metrics,
       InFlight inFlight) {
     this.vertx = vertx;
     this.request = request;
@@ -84,7 +82,6 @@ final class ProxyExchange {
     this.upstream = upstream;
     this.client = client;
     this.options = options;
-    this.metrics = metrics;
     this.inFlight = inFlight;
     this.retry = upstream.retry();
     this.hasBody = hasBody(request.headers())
@@ -134,7 +131,7 @@ final class ProxyExchange {
     if (!finished && !response.headWritten()) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    GatewayReply.send(request, status, message, route.name(), metrics);
+    GatewayReply.send(request, status, message, route.meters());
     request.connection().close();
   }
 
@@ -186,8 +183,7 @@ final class ProxyExchange {
       }
       decide();
       resumeAndDrop();
-      GatewayReply.send(request, 503, "service " + upstream.service() + " has no healthy target", route.name(),
-          metrics);
+      GatewayReply.send(request, 503, "service " + upstream.service() + " has no healthy target", route.meters());
       return;
     }
     endpoint = picked;
@@ -220,7 +216,7 @@ final class ProxyExchange {
         return;
       }
       if (connected.failed()) {
-        metrics.connectError(upstream.service());
+        upstream.meters().connectError();
         tryFailed(connected.cause(), true);
       } else {
         send(connected.result(), thisTry);
@@ -259,14 +255,14 @@ final class ProxyExchange {
 
   private void answered(HttpClientResponse answer) {
     int status = answer.statusCode();
-    metrics.upstreamResponse(upstream.service(), status);
+    upstream.meters().answered(status);
     upstream.report(endpoint, status);
     if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
       Endpoint previous = endpoint;
       closeTry();
       answer.exceptionHandler(ignored -> { }); // the reset below is ours: no "Stream reset" error log
       answer.request().reset();
-      metrics.retry(upstream.service());
+      upstream.meters().retry();
       attempt(previous, true);
       return;
     }
@@ -292,7 +288,7 @@ final class ProxyExchange {
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
       response.setChunked(true);
     }
-    metrics.record(route.name(), status);
+    route.meters().answered(status);
     relayBody(answer, response);
   }
 
@@ -337,7 +333,7 @@ final class ProxyExchange {
         upstream.service(), tries, cause);
     boolean retriable = connectFailure || (timeout && retry != null && retry.retryOn().contains(504));
     if (retriable && mayRetry(connectFailure)) {
-      metrics.retry(upstream.service());
+      upstream.meters().retry();
       attempt(failed, true);
       return;
     }
@@ -389,11 +385,10 @@ final class ProxyExchange {
     }
     resumeAndDrop();
     if (timeout) {
-      GatewayReply.send(request, 504, "upstream " + upstream.service() + " did not answer in time", route.name(),
-          metrics);
+      GatewayReply.send(request, 504, "upstream " + upstream.service() + " did not answer in time",
+          route.meters());
     } else {
-      GatewayReply.send(request, 502, "upstream " + upstream.service() + " cannot be reached", route.name(),
-          metrics);
+      GatewayReply.send(request, 502, "upstream " + upstream.service() + " cannot be reached", route.meters());
     }
   }
 
@@ -482,6 +477,9 @@ final class ProxyExchange {
     String length = headers.get(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {
       return !length.trim().equals("0");
+    }
+    if (!headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return false; // the usual GET: no list made
     }
     for (String value : headers.getAll(HttpHeaders.TRANSFER_ENCODING)) {
       if (value.toLowerCase(Locale.ROOT).contains("chunked")) {

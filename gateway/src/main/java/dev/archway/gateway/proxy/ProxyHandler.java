@@ -2,6 +2,7 @@ package dev.archway.gateway.proxy;
 
 import dev.archway.gateway.routing.Route;
 import dev.archway.gateway.routing.RouteMatch;
+import dev.archway.gateway.routing.RouteMeters;
 import dev.archway.gateway.routing.RouteTable;
 import dev.archway.gateway.upstream.Upstream;
 import dev.archway.model.RouteFilters;
@@ -22,8 +23,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Supplier<RouteTable> routes;
   private final UpstreamClients clients;
   private final ProxyOptions options;
-  private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final RouteMeters noRoute;
 
   ProxyHandler(
       Vertx vertx,
@@ -36,8 +37,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     this.routes = routes;
     this.clients = clients;
     this.options = options;
-    this.metrics = metrics;
     this.inFlight = inFlight;
+    this.noRoute = metrics.route(RequestMetrics.NO_ROUTE);
   }
 
   @Override
@@ -50,8 +51,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       guard.attach(request);
     } else if (announcesTooLarge(request)) {
       // HTTP/1.x bodies announced too large are refused by the decoder; this catches HTTP/2 ones
-      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
-      metrics.record(RequestMetrics.NO_ROUTE, 413);
+      timed(request, noRoute, null, arrived, logged);
+      noRoute.answered(413);
       ConnectionGuard.replyAndClose(request, 413, "request body larger than " + options.limits().maxBodySize()
           + " bytes");
       return;
@@ -59,21 +60,22 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     // read once: a config swapped while this request is in flight does not touch it
     RouteTable table = routes.get();
     if (table == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
-      GatewayReply.send(request, 503, "no routing config applied yet", RequestMetrics.NO_ROUTE, metrics);
+      timed(request, noRoute, null, arrived, logged);
+      GatewayReply.send(request, 503, "no routing config applied yet", noRoute);
       return;
     }
     RouteMatch match = table.match(new ServerRequestFacts(request));
     if (match == null) {
-      timed(request, RequestMetrics.NO_ROUTE, arrived, logged);
-      GatewayReply.send(request, 404, "no route for this host and path", RequestMetrics.NO_ROUTE, metrics);
+      timed(request, noRoute, null, arrived, logged);
+      GatewayReply.send(request, 404, "no route for this host and path", noRoute);
       return;
     }
     Route route = match.route();
-    timed(request, route.name(), arrived, logged);
+    RouteMeters meters = route.meters();
+    timed(request, meters, route.name(), arrived, logged);
     if (options.fault().abort()) {
       GatewayReply.send(request, options.fault().abortStatus(), "fault injected (archway.fault.abort-percent)",
-          route.name(), metrics);
+          meters);
       return;
     }
     RouteFilters.DirectResponse direct = route.directResponse();
@@ -83,16 +85,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     Upstream upstream = route.pickBackend();
     if (upstream == null) {
-      GatewayReply.send(request, 503, "route " + route.name() + " has no backend with weight above 0",
-          route.name(), metrics);
+      GatewayReply.send(request, 503, "route " + route.name() + " has no backend with weight above 0", meters);
       return;
     }
     if (!upstream.hasTargets()) {
-      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", route.name(), metrics);
+      GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", meters);
       return;
     }
     ProxyExchange exchange = new ProxyExchange(vertx, request, match, upstream,
-        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, metrics, inFlight);
+        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, inFlight);
     if (guard != null) {
       guard.onClientFault(exchange::clientFault);
     }
@@ -103,15 +104,30 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     exchange.start();
   }
 
-  private void timed(HttpServerRequest request, String route, long arrived, AccessLog.Entry logged) {
-    if (logged == null) {
-      request.response().bodyEndHandler(done -> metrics.duration(route, System.nanoTime() - arrived));
-      return;
+  /**
+   * Records the answer's duration (and its access-log line) when its last byte is written. Once
+   * shutdown began, the answer also carries {@code Connection: close} and its connection is closed
+   * after it (a FIN once the answer is flushed), so clients reconnect to a gateway that stays.
+   *
+   * @param route the route's name for the access log; null: no route
+   */
+  private void timed(HttpServerRequest request, RouteMeters meters, String route, long arrived, AccessLog.Entry logged) {
+    HttpServerResponse response = request.response();
+    boolean closing = inFlight.closing();
+    if (closing) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    logged.route = RequestMetrics.NO_ROUTE.equals(route) ? null : route;
-    request.response().bodyEndHandler(done -> {
-      metrics.duration(route, System.nanoTime() - arrived);
-      AccessLog.answered(request, logged);
+    if (logged != null) {
+      logged.route = route;
+    }
+    response.bodyEndHandler(done -> {
+      meters.duration(System.nanoTime() - arrived);
+      if (logged != null) {
+        AccessLog.answered(request, logged);
+      }
+      if (closing) {
+        request.connection().close();
+      }
     });
   }
 
@@ -132,7 +148,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     response.setStatusCode(direct.status());
     response.putHeader("content-type", direct.contentType() == null ? "text/plain; charset=utf-8" : direct.contentType());
     HeaderFilter.apply(route.filters().responseHeaders(), response.headers());
-    metrics.record(route.name(), direct.status());
+    route.meters().answered(direct.status());
     response.end(direct.body() == null ? "" : direct.body());
   }
 }

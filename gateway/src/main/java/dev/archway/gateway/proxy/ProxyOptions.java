@@ -92,6 +92,11 @@ public record ProxyOptions(
   HttpServerOptions serverOptions() {
     return limits.applyTo(new HttpServerOptions())
         .setTcpNoDelay(true)
+        // acknowledge at once instead of delaying ACKs (epoll only; NIO ignores it)
+        .setTcpQuickAck(true)
+        // bodies are relayed as they are: never (de)compressed by the gateway
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
         // HTTP/1.1 only for now: h2c would bypass Host and body-length handling
         .setHttp2ClearTextEnabled(false)
         // Expect: 100-continue is answered here; upstreams get the body without the handshake
@@ -103,6 +108,12 @@ public record ProxyOptions(
         .setKeepAlive(true)
         .setKeepAliveTimeout((int) Math.max(1, (keepAlive.toMillis() + 999) / 1000))
         .setTcpNoDelay(true)
+        .setTcpQuickAck(true)
+        // relayed as they are: no Accept-Encoding added, no bodies inflated
+        .setTryUseCompression(false)
+        .setDecompressionSupported(false)
+        // one request per connection at a time: a slow answer never holds up another
+        .setPipelining(false)
         .setConnectTimeout((int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
   }
 

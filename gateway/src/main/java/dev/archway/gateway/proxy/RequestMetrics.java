@@ -1,6 +1,13 @@
 package dev.archway.gateway.proxy;
 
-/** Where the proxy reports what it does; called on the event loop, must not block. */
+import dev.archway.gateway.routing.RouteMeters;
+import dev.archway.gateway.upstream.ServiceMeters;
+
+/**
+ * Where the proxy reports what it does; called on the event loop, must not block. Routes and
+ * services get their meters once per config ({@link #route}, {@link #service}); the name-keyed
+ * methods remain for answers without a route.
+ */
 public interface RequestMetrics {
 
   /** Route name reported for requests no route matched. */
@@ -20,4 +27,39 @@ public interface RequestMetrics {
 
   /** A request to {@code service} is tried again. */
   default void retry(String service) {}
+
+  /** The meters of one route, resolved when a config is compiled; by default the methods above. */
+  default RouteMeters route(String route) {
+    return new RouteMeters() {
+      @Override
+      public void answered(int status) {
+        record(route, status);
+      }
+
+      @Override
+      public void duration(long nanos) {
+        RequestMetrics.this.duration(route, nanos);
+      }
+    };
+  }
+
+  /** The meters of one service, resolved when a config is prepared; by default the methods above. */
+  default ServiceMeters service(String service) {
+    return new ServiceMeters() {
+      @Override
+      public void answered(int status) {
+        upstreamResponse(service, status);
+      }
+
+      @Override
+      public void connectError() {
+        RequestMetrics.this.connectError(service);
+      }
+
+      @Override
+      public void retry() {
+        RequestMetrics.this.retry(service);
+      }
+    };
+  }
 }

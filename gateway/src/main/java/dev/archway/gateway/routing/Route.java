@@ -12,13 +12,15 @@ public final class Route {
   private final Upstream[] backends;
   private final Weights weights;
   private final RouteFilters filters;
+  private final RouteMeters meters;
 
-  Route(String name, int rule, Upstream[] backends, Weights weights, RouteFilters filters) {
+  Route(String name, int rule, Upstream[] backends, Weights weights, RouteFilters filters, RouteMeters meters) {
     this.name = name;
     this.rule = rule;
     this.backends = backends;
     this.weights = weights;
     this.filters = filters;
+    this.meters = meters;
   }
 
   /** {@code namespace/route} of the Route this rule came from. */
@@ -29,6 +31,11 @@ public final class Route {
   /** Index of the rule inside its Route. */
   public int rule() {
     return rule;
+  }
+
+  /** Where this route's answers are counted. */
+  public RouteMeters meters() {
+    return meters;
   }
 
   /** The rule's filters, or null for none. */

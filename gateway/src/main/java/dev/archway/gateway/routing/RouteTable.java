@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The routing of one config, compiled for lookups: host group by hash, then path by hash
@@ -55,6 +56,16 @@ public final class RouteTable {
    * upstreams of its services, by service name.
    */
   public static RouteTable compile(GatewayConfig config, Map<String, Upstream> upstreams) {
+    return compile(config, upstreams, name -> RouteMeters.NONE);
+  }
+
+  /**
+   * Compiles a validated config against the upstreams of its services, each route counting its
+   * answers in {@code meters.apply(routeName)} (one lookup per route name, none per request).
+   */
+  public static RouteTable compile(
+      GatewayConfig config, Map<String, Upstream> upstreams, Function<String, RouteMeters> meters) {
+    Map<String, RouteMeters> metersByName = new HashMap<>();
     Map<String, HostRules.Builder> exact = new HashMap<>();
     Map<String, HostRules.Builder> wildcard = new HashMap<>();
     HostRules.Builder any = new HostRules.Builder("any host");
@@ -62,7 +73,7 @@ public final class RouteTable {
     int order = 0;
     for (int i = 0; i < config.routes().size(); i++) {
       RouteConfig rc = config.routes().get(i);
-      Route route = compileRoute(rc, upstreams);
+      Route route = compileRoute(rc, upstreams, metersByName.computeIfAbsent(rc.name(), meters));
       for (MatchConfig mc : rc.matches()) {
         RouteMatch match = new RouteMatch(route, mc, order++);
         List<HostRules.Builder> groups = new ArrayList<>();
@@ -92,7 +103,7 @@ public final class RouteTable {
     return Map.copyOf(built);
   }
 
-  private static Route compileRoute(RouteConfig rc, Map<String, Upstream> upstreams) {
+  private static Route compileRoute(RouteConfig rc, Map<String, Upstream> upstreams, RouteMeters meters) {
     Upstream[] backends = new Upstream[rc.backends().size()];
     int[] weights = new int[backends.length];
     for (int b = 0; b < backends.length; b++) {
@@ -100,7 +111,7 @@ public final class RouteTable {
       backends[b] = upstreams.get(backend.service());
       weights[b] = backend.weight();
     }
-    return new Route(rc.name(), rc.rule(), backends, Weights.of(weights), rc.filters());
+    return new Route(rc.name(), rc.rule(), backends, Weights.of(weights), rc.filters(), meters);
   }
 
   /** The match for a request, or null when no rule takes it. */

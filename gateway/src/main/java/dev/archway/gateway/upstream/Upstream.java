@@ -15,17 +15,24 @@ public final class Upstream {
   private final Balancer balancer;
   private final RetryBudget retryBudget;
   private final AtomicInteger active = new AtomicInteger();
+  private final ServiceMeters meters;
 
-  Upstream(ServiceConfig config, ServiceHealth health) {
+  Upstream(ServiceConfig config, ServiceHealth health, ServiceMeters meters) {
     this.config = config;
     this.health = health;
+    this.meters = meters;
     this.balancer = Balancer.of(config, health.endpoints());
     this.retryBudget = config.retry() == null ? null : new RetryBudget(config.retry());
   }
 
   /** An upstream with its own health state and no active checks; for tests and tools. */
   public static Upstream standalone(ServiceConfig config) {
-    return new Upstream(config, new ServiceHealth(config));
+    return new Upstream(config, new ServiceHealth(config), ServiceMeters.NONE);
+  }
+
+  /** Where this service's upstream traffic is counted. */
+  public ServiceMeters meters() {
+    return meters;
   }
 
   /** Name of the service, {@code namespace/name}. */

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The upstreams of the live config and their health, carried across reloads: a service whose
@@ -36,6 +37,14 @@ public final class UpstreamSet implements AutoCloseable {
 
   /** Upstreams for a new config, not live yet; health state reused where allowed, new checks started. */
   public synchronized Prepared prepare(List<ServiceConfig> services) {
+    return prepare(services, name -> ServiceMeters.NONE);
+  }
+
+  /**
+   * Upstreams for a new config, each counting its traffic in {@code meters.apply(serviceName)};
+   * an unchanged service keeps its upstream, meters included.
+   */
+  public synchronized Prepared prepare(List<ServiceConfig> services, Function<String, ServiceMeters> meters) {
     Map<String, Upstream> next = new LinkedHashMap<>();
     List<ServiceHealth> started = new ArrayList<>();
     for (ServiceConfig service : services) {
@@ -43,12 +52,12 @@ public final class UpstreamSet implements AutoCloseable {
       if (old != null && old.config().equals(service)) {
         next.put(service.name(), old);
       } else if (old != null && old.health().key().equals(ServiceHealth.Key.of(service))) {
-        next.put(service.name(), new Upstream(service, old.health()));
+        next.put(service.name(), new Upstream(service, old.health(), meters.apply(service.name())));
       } else {
         ServiceHealth health = new ServiceHealth(service);
         health.start(vertx, checkClient);
         started.add(health);
-        next.put(service.name(), new Upstream(service, health));
+        next.put(service.name(), new Upstream(service, health, meters.apply(service.name())));
       }
     }
     return new Prepared(Map.copyOf(next), started);
