@@ -17,11 +17,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -50,6 +50,7 @@ final class ProxyExchange {
   private final InFlight inFlight;
   private final RetryPolicy retry;
   private final boolean hasBody;
+  private final RequestBody body;
   private String uri;
   private HostAndPort authority;
   private String hashKey;
@@ -86,7 +87,8 @@ final class ProxyExchange {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.retry = upstream.retry();
-    this.hasBody = hasBody(request.headers());
+    this.hasBody = RequestBody.mayHave(request);
+    this.body = new RequestBody(request);
   }
 
   void start() {
@@ -114,7 +116,7 @@ final class ProxyExchange {
   private void prepare() {
     RouteFilters filters = route.filters();
     RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
-    String host = request.getHeader(HttpHeaders.HOST);
+    String host = RequestAuthority.of(request);
     if (rewrite != null && rewrite.hostname() != null) {
       host = rewrite.hostname();
     }
@@ -139,6 +141,9 @@ final class ProxyExchange {
   private void writeHeaders(MultiMap headers) {
     HopByHopHeaders.copyEndToEnd(request.headers(), headers);
     headers.remove(HttpHeaders.EXPECT);
+    if (request.version() == HttpVersion.HTTP_2) {
+      Http2Cookies.join(headers);
+    }
     ForwardedHeaders.add(request, headers);
     RouteFilters filters = route.filters();
     if (filters != null) {
@@ -219,11 +224,8 @@ final class ProxyExchange {
       }
     });
     if (hasBody) {
-      if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-        sending.setChunked(true);
-      }
       bodySent = true;
-      request.pipe().endOnFailure(false).to(sending).onFailure(broken -> sending.reset());
+      body.sendTo(sending);
     } else {
       sending.end();
     }
@@ -327,7 +329,7 @@ final class ProxyExchange {
     if (!IDEMPOTENT.contains(request.method()) || tries > retry.attempts()) {
       return false;
     }
-    if (!connectFailure && bodySent) {
+    if (!connectFailure && bodySent && !body.replayable()) {
       return false;
     }
     return upstream.tryRetry();
@@ -439,19 +441,6 @@ final class ProxyExchange {
   private static boolean isTimeout(Throwable cause) {
     return cause instanceof TimeoutException || cause instanceof ConnectTimeoutException
         || cause instanceof io.netty.handler.timeout.TimeoutException;
-  }
-
-  private static boolean hasBody(MultiMap headers) {
-    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.trim().equals("0");
-    }
-    for (String value : headers.getAll(HttpHeaders.TRANSFER_ENCODING)) {
-      if (value.toLowerCase(Locale.ROOT).contains("chunked")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The key consistent hashing uses for this request, or null (then a random target). */

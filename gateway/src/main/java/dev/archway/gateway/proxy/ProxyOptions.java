@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param requestTimeout limit on a whole upstream exchange, retries included (then 504); zero: none
  * @param keepAliveTimeout an idle pooled upstream connection is closed after this
  * @param fault deliberate failures ({@link FaultInjection#NONE} in production)
+ * @param http2 HTTP/2 (h2c) towards clients
  */
 public record ProxyOptions(
     String bindHost,
@@ -25,12 +26,27 @@ public record ProxyOptions(
     int maxConnectionsPerTarget,
     Duration requestTimeout,
     Duration keepAliveTimeout,
-    FaultInjection fault) {
+    FaultInjection fault,
+    Http2Options http2) {
 
   public ProxyOptions {
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be at least 1, was " + instances);
     }
+  }
+
+  /** Without HTTP/2 settings: h2c on with its defaults. */
+  public ProxyOptions(
+      String bindHost,
+      int instances,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int maxConnectionsPerTarget,
+      Duration requestTimeout,
+      Duration keepAliveTimeout,
+      FaultInjection fault) {
+    this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, requestTimeout,
+        keepAliveTimeout, fault, Http2Options.DEFAULT);
   }
 
   /** Without fault injection. */
@@ -49,7 +65,13 @@ public record ProxyOptions(
   /** The same options with deliberate failures. */
   public ProxyOptions withFault(FaultInjection fault) {
     return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
-        requestTimeout, keepAliveTimeout, fault);
+        requestTimeout, keepAliveTimeout, fault, http2);
+  }
+
+  /** The same options with other HTTP/2 settings. */
+  public ProxyOptions withHttp2(Http2Options http2) {
+    return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
+        requestTimeout, keepAliveTimeout, fault, http2);
   }
 
   /** Without a request timeout, pooled connections kept 60 s. */
@@ -60,10 +82,8 @@ public record ProxyOptions(
   }
 
   HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    return http2.applyTo(new HttpServerOptions())
         .setTcpNoDelay(true)
-        // HTTP/1.1 only for now: h2c would bypass Host and body-length handling
-        .setHttp2ClearTextEnabled(false)
         // Expect: 100-continue is answered here; upstreams get the body without the handshake
         .setHandle100ContinueAutomatically(true);
   }

@@ -14,7 +14,7 @@ final class ServerRequestFacts implements RequestFacts {
 
   @Override
   public String host() {
-    return request.getHeader("host");
+    return RequestAuthority.of(request);
   }
 
   @Override
