@@ -35,6 +35,7 @@ public final class ListenerSet implements AutoCloseable {
   private final RequestMetrics metrics;
   private final Map<Integer, Open> open = new LinkedHashMap<>();
   private final InFlight inFlight = new InFlight();
+  private final OpenTunnels tunnels = new OpenTunnels();
 
   private record Open(ListenerConfig config, String deployment) {}
 
@@ -62,7 +63,7 @@ public final class ListenerSet implements AutoCloseable {
       int port = listener.port();
       index.put(port, i);
       opening.put(port, vertx.deployVerticle(
-          () -> new ListenerVerticle(port, routes, options, metrics, inFlight),
+          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, tunnels),
           new DeploymentOptions().setInstances(options.instances())));
     }
     ListenerException failure = null;
@@ -116,11 +117,13 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
-   * Waits (up to {@code timeout}) for the requests in flight to finish; listeners keep serving
-   * meanwhile. Call before {@link #close()}, which cuts what is still running.
+   * Waits (up to {@code timeout}) for the requests in flight to finish and the WebSocket tunnels
+   * to be closed by their ends; listeners keep serving meanwhile. Then closes the tunnels still
+   * open. Call before {@link #close()}, which cuts what is still running.
    */
   public void drain(Duration timeout) {
     long before = inFlight.count();
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (inFlight.awaitNone(timeout)) {
         if (before > 0) {
@@ -128,6 +131,10 @@ public final class ListenerSet implements AutoCloseable {
         }
       } else {
         LOG.warnf("%d requests still in flight after %d ms; closing anyway", inFlight.count(), timeout.toMillis());
+      }
+      if (!tunnels.awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        LOG.infof("closing %d WebSocket tunnels still open after %d ms", tunnels.count(), timeout.toMillis());
+        tunnels.closeAll();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -146,6 +153,7 @@ public final class ListenerSet implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    tunnels.closeAll();
     open.values().forEach(o -> undeploy(o.deployment()));
     open.clear();
   }

@@ -16,25 +16,28 @@ final class ListenerVerticle extends AbstractVerticle {
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final OpenTunnels tunnels;
 
   ListenerVerticle(
       int port,
       Supplier<RouteTable> routes,
       ProxyOptions options,
       RequestMetrics metrics,
-      InFlight inFlight) {
+      InFlight inFlight,
+      OpenTunnels tunnels) {
     this.port = port;
     this.routes = routes;
     this.options = options;
     this.metrics = metrics;
     this.inFlight = inFlight;
+    this.tunnels = tunnels;
   }
 
   @Override
   public void start(Promise<Void> started) {
     UpstreamClients clients = new UpstreamClients(vertx, options);
     vertx.createHttpServer(options.serverOptions())
-        .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight))
+        .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight, tunnels))
         .listen(port, options.bindHost())
         .<Void>mapEmpty()
         .onComplete(started);

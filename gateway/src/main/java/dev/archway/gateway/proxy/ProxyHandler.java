@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Routes each request with the route table live at its arrival, then answers it itself (no
- * route, direct response, no target) or hands it to a {@link ProxyExchange}.
+ * route, direct response, no target) or hands it to a {@link ProxyExchange}, or to a
+ * {@link WebSocketTunnel} when it asks for a WebSocket upgrade.
  */
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
@@ -23,6 +24,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ProxyOptions options;
   private final RequestMetrics metrics;
   private final InFlight inFlight;
+  private final OpenTunnels tunnels;
 
   ProxyHandler(
       Vertx vertx,
@@ -30,13 +32,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       UpstreamClients clients,
       ProxyOptions options,
       RequestMetrics metrics,
-      InFlight inFlight) {
+      InFlight inFlight,
+      OpenTunnels tunnels) {
     this.vertx = vertx;
     this.routes = routes;
     this.clients = clients;
     this.options = options;
     this.metrics = metrics;
     this.inFlight = inFlight;
+    this.tunnels = tunnels;
   }
 
   @Override
@@ -75,6 +79,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     if (!upstream.hasTargets()) {
       GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", route.name(), metrics);
+      return;
+    }
+    if (WebSocketTunnel.isUpgrade(request)) {
+      new WebSocketTunnel(vertx, request, match, upstream, clients.forUpgrades(), options, metrics, inFlight, tunnels)
+          .start();
       return;
     }
     new ProxyExchange(vertx, request, match, upstream,
