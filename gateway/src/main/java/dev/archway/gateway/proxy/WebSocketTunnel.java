@@ -206,6 +206,7 @@ final class WebSocketTunnel {
       if (switched.failed()) {
         LOG.debugf("WebSocket %s via %s: client side cannot switch: %s", request.path(), route, switched.cause());
         toUpstream.close();
+        request.connection().close();
         endTry();
         handshakeDone();
         return;
