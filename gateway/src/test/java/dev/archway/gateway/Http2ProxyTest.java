@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.archway.gateway.TestUpstream.Received;
 import dev.archway.gateway.proxy.Http2Options;
 import dev.archway.gateway.proxy.ProxyOptions;
+import dev.archway.model.ServiceConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -263,6 +264,22 @@ class Http2ProxyTest {
     } finally {
       gate.close();
     }
+  }
+
+  @Test
+  void aBodilessHttp2RequestIsRetriedOnARetriableStatus() {
+    gateway(Http2Options.DEFAULT);
+    a.answering(503);
+    gateway.apply(config(port, List.of(route("r/all", List.of(), List.of("/"), "svc/retry")),
+        List.of(new ServiceConfig("svc/retry", ServiceConfig.ROUND_ROBIN, null, Configs.targets(a.port(), b.port()),
+            null, null, null, new ServiceConfig.RetryPolicy(1, 0, List.of(503), 100, 100)))));
+    HttpClient client = h2(false);
+    for (int i = 0; i < 4; i++) {
+      Reply reply = send(client, HttpMethod.GET, "example.com", "/", null);
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.body().toString()).isEqualTo("b");
+    }
+    assertThat(a.count()).isPositive();
   }
 
   @Test

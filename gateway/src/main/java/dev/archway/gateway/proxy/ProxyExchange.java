@@ -320,7 +320,8 @@ final class ProxyExchange {
 
   /**
    * True when the policy and the budget allow one more try; acquires budget. A request whose body
-   * went out is retried only on connect failures (the body is still held then).
+   * went out is retried only on connect failures (the body is still held then); an
+   * HTTP/2 stream that turned out to carry no body counts as bodiless.
    */
   private boolean mayRetry(boolean connectFailure) {
     if (retry == null || decided || finished || request.response().closed()) {
@@ -373,7 +374,7 @@ final class ProxyExchange {
 
   /** Drops whatever is left of the request body so the connection can carry the next request. */
   private void resumeAndDrop() {
-    if (hasBody && !bodySent) {
+    if (hasBody && !bodySent && !request.isEnded()) { // an HTTP/2 stream reset by the client is ended
       request.handler(null).resume();
     }
   }
