@@ -50,6 +50,7 @@ final class ProxyExchange {
   private final InFlight inFlight;
   private final RetryPolicy retry;
   private final boolean hasBody;
+  /** Null when the request has no body. */
   private final RequestBody body;
   private String uri;
   private HostAndPort authority;
@@ -88,7 +89,7 @@ final class ProxyExchange {
     this.inFlight = inFlight;
     this.retry = upstream.retry();
     this.hasBody = RequestBody.mayHave(request);
-    this.body = new RequestBody(request);
+    this.body = hasBody ? new RequestBody(request) : null;
   }
 
   void start() {
