@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.archway.gateway.TestUpstream.Received;
 import dev.archway.gateway.proxy.Http2Options;
 import dev.archway.gateway.proxy.ProxyOptions;
+import dev.archway.model.MatchConfig;
+import dev.archway.model.RouteFilters;
+import dev.archway.model.RouteFilters.DirectResponse;
+import dev.archway.model.RouteFilters.Header;
+import dev.archway.model.RouteFilters.HeaderModifier;
 import dev.archway.model.ServiceConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -353,6 +358,32 @@ class Http2ProxyTest {
     } finally {
       raw.close();
     }
+  }
+
+  @Test
+  void connectionHeadersSetByRouteFiltersAreNotSentOnHttp2() {
+    gateway(Http2Options.DEFAULT);
+    HeaderModifier hopByHop = new HeaderModifier(
+        List.of(new Header("connection", "close"), new Header("keep-alive", "timeout=1"),
+            new Header("x-kept", "yes")), List.of(), List.of());
+    gateway.apply(config(port,
+        List.of(Configs.route("r/proxied", List.of(), List.of(MatchConfig.prefix("/")),
+                new RouteFilters(null, hopByHop, null, null), "svc/a"),
+            Configs.route("r/direct", List.of(), List.of(MatchConfig.prefix("/direct")),
+                new RouteFilters(null, hopByHop, null, new DirectResponse(200, "here", null)), null)),
+        List.of(service("svc/a", a.port()))));
+    HttpClient client = h2(false);
+    for (String path : List.of("/", "/direct")) {
+      Reply reply = send(client, HttpMethod.GET, "example.com", path, null);
+      assertThat(reply.status()).as(path).isEqualTo(200);
+      assertThat(reply.headers().get("x-kept")).as(path).isEqualTo("yes");
+      assertThat(reply.headers().names()).as(path).map(String::toLowerCase)
+          .doesNotContain("connection", "keep-alive");
+    }
+    // the same filters on HTTP/1.1 still set what they say
+    HttpClient http11 = vertx.createHttpClient();
+    clients.add(http11);
+    assertThat(Http.get(http11, port, "example.com", "/direct").headers().get("keep-alive")).isEqualTo("timeout=1");
   }
 
   @Test

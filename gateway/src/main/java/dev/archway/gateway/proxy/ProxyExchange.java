@@ -263,6 +263,9 @@ final class ProxyExchange {
     RouteFilters filters = route.filters();
     if (filters != null) {
       HeaderFilter.apply(filters.responseHeaders(), response.headers());
+      if (request.version() == HttpVersion.HTTP_2) {
+        HopByHopHeaders.dropForHttp2(response.headers());
+      }
     }
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
       response.setChunked(true);

@@ -9,6 +9,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.function.Supplier;
 
 /**
@@ -100,6 +101,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     response.setStatusCode(direct.status());
     response.putHeader("content-type", direct.contentType() == null ? "text/plain; charset=utf-8" : direct.contentType());
     HeaderFilter.apply(route.filters().responseHeaders(), response.headers());
+    if (request.version() == HttpVersion.HTTP_2) {
+      HopByHopHeaders.dropForHttp2(response.headers());
+    }
     metrics.record(route.name(), direct.status());
     response.end(direct.body() == null ? "" : direct.body());
   }
