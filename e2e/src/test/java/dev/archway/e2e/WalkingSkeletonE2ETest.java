@@ -42,7 +42,10 @@ class WalkingSkeletonE2ETest {
   static final Path ROOT = Path.of(System.getProperty("archway.repo.root", "..")).toAbsolutePath().normalize();
   static final String POD_IP = "127.0.0.21";
   static final String NS = "skeleton";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  // HTTP/1.1: with its default HTTP/2 the JDK client tries an h2c upgrade, and a Host header
+  // forced to differ from :authority gets the stream reset by the gateway
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(1)).build();
 
   TestApiServer api;
   KubernetesClient client;

@@ -2,6 +2,7 @@ package dev.archway.gateway;
 
 import dev.archway.gateway.proxy.ClientLimits;
 import dev.archway.gateway.proxy.FaultInjection;
+import dev.archway.gateway.proxy.Http2Options;
 import dev.archway.gateway.proxy.ListenerSet;
 import dev.archway.gateway.proxy.ProxyOptions;
 import dev.archway.gateway.source.ConfigMapConfigSource;
@@ -57,7 +58,8 @@ public class Gateway {
         proxy.keepAliveTimeout())
         .withFault(new FaultInjection(settings.fault().abortPercent(), settings.fault().abortStatus()))
         .withLimits(limits(settings.limits()))
-        .withAccessLog(settings.accessLog().enabled());
+        .withAccessLog(settings.accessLog().enabled())
+        .withHttp2(new Http2Options(proxy.http2().enabled(), proxy.http2().maxConcurrentStreams()));
     if (options.fault().abortPercent() > 0) {
       LOG.warnf("fault injection on: %.1f %% of routed requests answered %d (archway.fault.*)",
           options.fault().abortPercent(), options.fault().abortStatus());

@@ -125,6 +125,21 @@ public interface GatewaySettings {
     /** Keep-alive connections pooled per target and event loop. */
     @WithDefault("256")
     int maxConnectionsPerTarget();
+
+    /** HTTP/2 towards clients. */
+    Http2Settings http2();
+  }
+
+  /** {@code archway.proxy.http2.*}: h2c (prior knowledge and {@code Upgrade: h2c}) on the listeners. */
+  interface Http2Settings {
+
+    /** False: listeners speak HTTP/1.x only. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Streams a client may have open at once on one connection. */
+    @WithDefault("100")
+    long maxConcurrentStreams();
   }
 
   /** {@code archway.tls.*} */

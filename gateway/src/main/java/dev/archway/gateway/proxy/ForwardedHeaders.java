@@ -31,7 +31,7 @@ final class ForwardedHeaders {
     if (!headers.contains(PROTO)) {
       headers.set(PROTO, request.scheme() == null ? "http" : request.scheme());
     }
-    String host = ServerRequestFacts.hostOf(request);
+    String host = RequestAuthority.of(request);
     if (host != null && !headers.contains(HOST)) {
       headers.set(HOST, host);
     }

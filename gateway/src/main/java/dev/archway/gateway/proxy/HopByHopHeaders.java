@@ -66,4 +66,17 @@ final class HopByHopHeaders {
     }
     return false;
   }
+
+  /**
+   * Removes the connection-specific headers HTTP/2 forbids (RFC 9113 section 8.2.2), for an answer
+   * on HTTP/2 whose route filters set one; a client would reset the stream. {@code TE} is left:
+   * it is a request header.
+   */
+  static void dropForHttp2(MultiMap headers) {
+    headers.remove("connection");
+    headers.remove("keep-alive");
+    headers.remove("proxy-connection");
+    headers.remove("transfer-encoding");
+    headers.remove("upgrade");
+  }
 }

@@ -43,6 +43,7 @@ public final class ListenerSet implements AutoCloseable {
   private final InFlight inFlight = new InFlight();
   private final ClientConnections connections = new ClientConnections();
   private final CertificateReloader certificates;
+  private final OpenTunnels tunnels = new OpenTunnels();
 
   /** An open listener; {@code tls} is null for plain HTTP. */
   private record Open(ListenerConfig config, String deployment, ListenerTls tls) {}
@@ -85,7 +86,7 @@ public final class ListenerSet implements AutoCloseable {
           ? new ListenerTls(vertx, listener.name(), listener.tls(), read.get(port)) : null;
       tls.put(port, listenerTls);
       opening.put(port, vertx.deployVerticle(
-          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, connections, listenerTls),
+          () -> new ListenerVerticle(port, routes, options, metrics, inFlight, connections, listenerTls, tunnels),
           new DeploymentOptions().setInstances(options.instances())));
     }
     ListenerException failure = null;
@@ -188,12 +189,14 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
-   * Waits (up to {@code timeout}) for the requests in flight to finish; listeners keep serving
-   * meanwhile. Call before {@link #close()}, which cuts what is still running.
+   * Waits (up to {@code timeout}) for the requests in flight to finish and the WebSocket tunnels
+   * to be closed by their ends; listeners keep serving meanwhile. Then closes the tunnels still
+   * open. Call before {@link #close()}, which cuts what is still running.
    */
   public void drain(Duration timeout) {
     inFlight.startClosing();
     long before = inFlight.count();
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (inFlight.awaitNone(timeout)) {
         if (before > 0) {
@@ -201,6 +204,10 @@ public final class ListenerSet implements AutoCloseable {
         }
       } else {
         LOG.warnf("%d requests still in flight after %d ms; closing anyway", inFlight.count(), timeout.toMillis());
+      }
+      if (!tunnels.awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        LOG.infof("closing %d WebSocket tunnels still open after %d ms", tunnels.count(), timeout.toMillis());
+        tunnels.closeAll();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -230,6 +237,7 @@ public final class ListenerSet implements AutoCloseable {
   @Override
   public synchronized void close() {
     certificates.close();
+    tunnels.closeAll();
     open.values().forEach(o -> undeploy(o.deployment()));
     open.clear();
   }

@@ -20,6 +20,7 @@ final class ListenerVerticle extends AbstractVerticle {
   private final InFlight inFlight;
   private final ClientConnections connections;
   private final ListenerTls tls;
+  private final OpenTunnels tunnels;
 
   ListenerVerticle(
       int port,
@@ -28,7 +29,8 @@ final class ListenerVerticle extends AbstractVerticle {
       RequestMetrics metrics,
       InFlight inFlight,
       ClientConnections connections,
-      ListenerTls tls) {
+      ListenerTls tls,
+      OpenTunnels tunnels) {
     this.port = port;
     this.tls = tls;
     this.routes = routes;
@@ -36,6 +38,7 @@ final class ListenerVerticle extends AbstractVerticle {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.connections = connections;
+    this.tunnels = tunnels;
   }
 
   @Override
@@ -48,7 +51,7 @@ final class ListenerVerticle extends AbstractVerticle {
     vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> connections.opened(connection, serverOptions, options, metrics))
         .invalidRequestHandler(new InvalidRequestReply(metrics, options.accessLog()))
-        .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight))
+        .requestHandler(new ProxyHandler(vertx, routes, clients, options, metrics, inFlight, tunnels))
         .listen(port, options.bindHost())
         .<Void>mapEmpty()
         .onComplete(started);

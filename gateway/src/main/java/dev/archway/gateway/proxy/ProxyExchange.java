@@ -22,7 +22,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -50,6 +49,8 @@ final class ProxyExchange {
   private final InFlight inFlight;
   private final RetryPolicy retry;
   private final boolean hasBody;
+  /** Null when the request has no body. */
+  private final RequestBody body;
   private String uri;
   private HostAndPort authority;
   private String hashKey;
@@ -84,8 +85,8 @@ final class ProxyExchange {
     this.options = options;
     this.inFlight = inFlight;
     this.retry = upstream.retry();
-    this.hasBody = hasBody(request.headers())
-        || (request.version() == HttpVersion.HTTP_2 && mayCarryBodyOverHttp2(request));
+    this.hasBody = RequestBody.mayHave(request);
+    this.body = hasBody ? new RequestBody(request) : null;
   }
 
   void start() {
@@ -139,7 +140,7 @@ final class ProxyExchange {
   private void prepare() {
     RouteFilters filters = route.filters();
     RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
-    String host = ServerRequestFacts.hostOf(request);
+    String host = RequestAuthority.of(request);
     if (rewrite != null && rewrite.hostname() != null) {
       host = rewrite.hostname();
     }
@@ -164,6 +165,9 @@ final class ProxyExchange {
   private void writeHeaders(MultiMap headers) {
     HopByHopHeaders.copyEndToEnd(request.headers(), headers);
     headers.remove(HttpHeaders.EXPECT);
+    if (request.version() == HttpVersion.HTTP_2) {
+      Http2Cookies.join(headers);
+    }
     ForwardedHeaders.add(request, headers);
     RouteFilters filters = route.filters();
     if (filters != null) {
@@ -243,11 +247,8 @@ final class ProxyExchange {
       }
     });
     if (hasBody) {
-      if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-        sending.setChunked(true);
-      }
       bodySent = true;
-      request.pipe().endOnFailure(false).to(sending).onFailure(broken -> sending.reset());
+      body.sendTo(sending);
     } else {
       sending.end();
     }
@@ -284,6 +285,9 @@ final class ProxyExchange {
     RouteFilters filters = route.filters();
     if (filters != null) {
       HeaderFilter.apply(filters.responseHeaders(), response.headers());
+      if (request.version() == HttpVersion.HTTP_2) {
+        HopByHopHeaders.dropForHttp2(response.headers());
+      }
     }
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
       response.setChunked(true);
@@ -342,7 +346,8 @@ final class ProxyExchange {
 
   /**
    * True when the policy and the budget allow one more try; acquires budget. A request whose body
-   * went out is retried only on connect failures (the body is still held then).
+   * went out is retried only on connect failures (the body is still held then); an
+   * HTTP/2 stream that turned out to carry no body counts as bodiless.
    */
   private boolean mayRetry(boolean connectFailure) {
     if (retry == null || decided || finished || request.response().closed()) {
@@ -351,7 +356,7 @@ final class ProxyExchange {
     if (!IDEMPOTENT.contains(request.method()) || tries > retry.attempts()) {
       return false;
     }
-    if (!connectFailure && bodySent) {
+    if (!connectFailure && bodySent && !body.replayable()) {
       return false;
     }
     return upstream.tryRetry();
@@ -394,7 +399,7 @@ final class ProxyExchange {
 
   /** Drops whatever is left of the request body so the connection can carry the next request. */
   private void resumeAndDrop() {
-    if (hasBody && !bodySent) {
+    if (hasBody && !bodySent && !request.isEnded()) { // an HTTP/2 stream reset by the client is ended
       request.handler(null).resume();
     }
   }
@@ -462,31 +467,6 @@ final class ProxyExchange {
   private static boolean isTimeout(Throwable cause) {
     return cause instanceof TimeoutException || cause instanceof ConnectTimeoutException
         || cause instanceof io.netty.handler.timeout.TimeoutException;
-  }
-
-  /**
-   * HTTP/2 frames the body itself and needs no Content-Length: a request that has not ended may
-   * carry one (GET and HEAD are taken to have none, as their stream usually ends with its headers).
-   */
-  private static boolean mayCarryBodyOverHttp2(HttpServerRequest request) {
-    return !request.isEnded() && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
-        && !request.headers().contains(HttpHeaders.CONTENT_LENGTH);
-  }
-
-  private static boolean hasBody(MultiMap headers) {
-    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.trim().equals("0");
-    }
-    if (!headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
-      return false; // the usual GET: no list made
-    }
-    for (String value : headers.getAll(HttpHeaders.TRANSFER_ENCODING)) {
-      if (value.toLowerCase(Locale.ROOT).contains("chunked")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The key consistent hashing uses for this request, or null (then a random target). */

@@ -11,11 +11,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.function.Supplier;
 
 /**
  * Routes each request with the route table live at its arrival, then answers it itself (no
- * route, direct response, no target) or hands it to a {@link ProxyExchange}.
+ * route, direct response, no target) or hands it to a {@link ProxyExchange}, or to a
+ * {@link WebSocketTunnel} when it asks for a WebSocket upgrade.
  */
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
@@ -25,6 +27,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ProxyOptions options;
   private final InFlight inFlight;
   private final RouteMeters noRoute;
+  private final OpenTunnels tunnels;
 
   ProxyHandler(
       Vertx vertx,
@@ -32,13 +35,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       UpstreamClients clients,
       ProxyOptions options,
       RequestMetrics metrics,
-      InFlight inFlight) {
+      InFlight inFlight,
+      OpenTunnels tunnels) {
     this.vertx = vertx;
     this.routes = routes;
     this.clients = clients;
     this.options = options;
     this.inFlight = inFlight;
     this.noRoute = metrics.route(RequestMetrics.NO_ROUTE);
+    this.tunnels = tunnels;
   }
 
   @Override
@@ -90,6 +95,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     if (!upstream.hasTargets()) {
       GatewayReply.send(request, 503, "service " + upstream.service() + " has no targets", meters);
+      return;
+    }
+    if (WebSocketTunnel.isUpgrade(request)) {
+      new WebSocketTunnel(vertx, request, match, upstream, clients.forUpgrades(), options, inFlight, tunnels)
+          .start();
       return;
     }
     ProxyExchange exchange = new ProxyExchange(vertx, request, match, upstream,
@@ -148,6 +158,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     response.setStatusCode(direct.status());
     response.putHeader("content-type", direct.contentType() == null ? "text/plain; charset=utf-8" : direct.contentType());
     HeaderFilter.apply(route.filters().responseHeaders(), response.headers());
+    if (request.version() == HttpVersion.HTTP_2) {
+      HopByHopHeaders.dropForHttp2(response.headers());
+    }
     route.meters().answered(direct.status());
     response.end(direct.body() == null ? "" : direct.body());
   }

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param fault deliberate failures ({@link FaultInjection#NONE} in production)
  * @param limits what clients may send and how slowly
  * @param accessLog one JSON line per request on the log category {@code archway.access}
+ * @param http2 HTTP/2 (h2c) towards clients
  */
 public record ProxyOptions(
     String bindHost,
@@ -29,7 +30,8 @@ public record ProxyOptions(
     Duration keepAliveTimeout,
     FaultInjection fault,
     ClientLimits limits,
-    boolean accessLog) {
+    boolean accessLog,
+    Http2Options http2) {
 
   public ProxyOptions {
     if (instances < 1) {
@@ -37,7 +39,7 @@ public record ProxyOptions(
     }
   }
 
-  /** With the default client limits and no access log. */
+  /** With the default client limits, no access log, and h2c on with its defaults. */
   public ProxyOptions(
       String bindHost,
       int instances,
@@ -48,7 +50,7 @@ public record ProxyOptions(
       Duration keepAliveTimeout,
       FaultInjection fault) {
     this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, requestTimeout,
-        keepAliveTimeout, fault, ClientLimits.DEFAULTS, false);
+        keepAliveTimeout, fault, ClientLimits.DEFAULTS, false, Http2Options.DEFAULT);
   }
 
   /** Without fault injection. */
@@ -67,19 +69,25 @@ public record ProxyOptions(
   /** The same options with deliberate failures. */
   public ProxyOptions withFault(FaultInjection fault) {
     return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
-        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog, http2);
   }
 
   /** The same options with other client limits. */
   public ProxyOptions withLimits(ClientLimits limits) {
     return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
-        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog, http2);
   }
 
   /** The same options with the access log on or off. */
   public ProxyOptions withAccessLog(boolean accessLog) {
     return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
-        requestTimeout, keepAliveTimeout, fault, limits, accessLog);
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog, http2);
+  }
+
+  /** The same options with other HTTP/2 settings. */
+  public ProxyOptions withHttp2(Http2Options http2) {
+    return new ProxyOptions(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget,
+        requestTimeout, keepAliveTimeout, fault, limits, accessLog, http2);
   }
 
   /** Without a request timeout, pooled connections kept 60 s. */
@@ -90,15 +98,13 @@ public record ProxyOptions(
   }
 
   HttpServerOptions serverOptions() {
-    return limits.applyTo(new HttpServerOptions())
+    return http2.applyTo(limits.applyTo(new HttpServerOptions()))
         .setTcpNoDelay(true)
         // acknowledge at once instead of delaying ACKs (epoll only; NIO ignores it)
         .setTcpQuickAck(true)
         // bodies are relayed as they are: never (de)compressed by the gateway
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
-        // HTTP/1.1 only for now: h2c would bypass Host and body-length handling
-        .setHttp2ClearTextEnabled(false)
         // Expect: 100-continue is answered here; upstreams get the body without the handshake
         .setHandle100ContinueAutomatically(true);
   }

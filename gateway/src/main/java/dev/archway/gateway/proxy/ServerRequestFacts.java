@@ -16,17 +16,7 @@ final class ServerRequestFacts implements RequestFacts {
 
   @Override
   public String host() {
-    return hostOf(request);
-  }
-
-  /** The Host header; for HTTP/2, which has none, the :authority pseudo-header. */
-  static String hostOf(HttpServerRequest request) {
-    String host = request.getHeader("host");
-    if (host == null && request.version() == HttpVersion.HTTP_2) {
-      HostAndPort authority = request.authority();
-      return authority == null ? null : authority.toString();
-    }
-    return host;
+    return RequestAuthority.of(request);
   }
 
   @Override

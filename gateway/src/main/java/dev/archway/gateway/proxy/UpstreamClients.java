@@ -2,6 +2,7 @@ package dev.archway.gateway.proxy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,9 +13,13 @@ import java.util.Map;
  */
 final class UpstreamClients {
 
+  /** Handshakes and tunnels at once per target and event loop; more wait for a slot. */
+  private static final int MAX_TUNNELS_PER_TARGET = 100_000;
+
   private final Vertx vertx;
   private final ProxyOptions options;
   private final Map<Long, HttpClient> bySeconds = new HashMap<>();
+  private HttpClient upgrades;
 
   UpstreamClients(Vertx vertx, ProxyOptions options) {
     this.vertx = vertx;
@@ -32,5 +37,21 @@ final class UpstreamClients {
       bySeconds.put(seconds, client);
     }
     return client;
+  }
+
+  /**
+   * For WebSocket handshakes, apart from the keep-alive pools: a connection that answers 101
+   * leaves the pool as a tunnel, so tunnels never take the slots requests need. Keep-alive stays
+   * on (off, the client would send {@code Connection: close} instead of {@code Upgrade}); a
+   * connection that refused a handshake is closed after a second idle.
+   */
+  HttpClient forUpgrades() {
+    if (upgrades == null) {
+      upgrades = vertx.httpClientBuilder()
+          .with(options.clientOptions(Duration.ofSeconds(1)))
+          .with(new PoolOptions().setHttp1MaxSize(MAX_TUNNELS_PER_TARGET))
+          .build();
+    }
+    return upgrades;
   }
 }
