@@ -133,8 +133,12 @@ public interface GatewaySettings {
   /** {@code archway.proxy.http2.*}: h2c (prior knowledge and {@code Upgrade: h2c}) on the listeners. */
   interface Http2Settings {
 
-    /** False: listeners speak HTTP/1.x only. */
-    @WithDefault("true")
+    /**
+     * True: cleartext listeners also speak h2c (prior knowledge and Upgrade: h2c). Off by default
+     * because the first request of each cleartext connection then escapes the client limits' own
+     * checks (see Http2Options); HTTPS listeners offer h2 by ALPN either way.
+     */
+    @WithDefault("false")
     boolean enabled();
 
     /** Streams a client may have open at once on one connection. */

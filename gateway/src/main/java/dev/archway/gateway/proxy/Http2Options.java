@@ -7,6 +7,12 @@ import io.vertx.core.http.HttpServerOptions;
  * {@code Upgrade: h2c} from HTTP/1.1 (Vert.x has one switch for both). Upstreams are always
  * spoken to over HTTP/1.1 keep-alive pools; each client stream becomes one upstream exchange.
  *
+ * <p>Off by default: with h2c on, Vert.x 4 decodes the first request of every cleartext
+ * connection (to look for {@code Upgrade: h2c}) before {@link ConnectionGuard} can take over, so
+ * that request gets only Netty's own checks: no header timeout (slowloris), Content-Length with
+ * Transfer-Encoding not refused, no 413 before the upstream is contacted. HTTPS listeners offer
+ * HTTP/2 by ALPN regardless of this switch.
+ *
  * @param enabled false: listeners speak HTTP/1.x only (an {@code Upgrade: h2c} is ignored)
  * @param maxConcurrentStreams streams a client may have open at once on one connection
  */

@@ -39,7 +39,7 @@ public record ProxyOptions(
     }
   }
 
-  /** With the default client limits, no access log, and h2c on with its defaults. */
+  /** With the default client limits, no access log, and h2c off (see {@link Http2Options}). */
   public ProxyOptions(
       String bindHost,
       int instances,
@@ -50,7 +50,7 @@ public record ProxyOptions(
       Duration keepAliveTimeout,
       FaultInjection fault) {
     this(bindHost, instances, connectTimeout, idleTimeout, maxConnectionsPerTarget, requestTimeout,
-        keepAliveTimeout, fault, ClientLimits.DEFAULTS, false, Http2Options.DEFAULT);
+        keepAliveTimeout, fault, ClientLimits.DEFAULTS, false, Http2Options.OFF);
   }
 
   /** Without fault injection. */
