@@ -64,6 +64,8 @@ final class ProxyExchange {
   private boolean bodySent;
   /** The client's answer is decided: relayed, or a gateway reply. */
   private boolean decided;
+  /** The client broke a limit: whatever the upstream still sends must not complete its answer. */
+  private boolean clientFaulted;
   private boolean finished;
   private long requestTimer = -1;
   private long tryTimer = -1;
@@ -121,6 +123,7 @@ final class ProxyExchange {
    * started, else a reset; the connection is closed either way.
    */
   void clientFault(int status, String message) {
+    clientFaulted = true;
     if (tryOpen) {
       closeTry(); // first: the reset below completes this try's futures, which must find it stale
       if (upstreamRequest != null) {
@@ -313,6 +316,9 @@ final class ProxyExchange {
     });
     response.drainHandler(drained -> answer.resume());
     answer.handler(chunk -> {
+      if (clientFaulted) {
+        return;
+      }
       response.write(chunk, null);
       if (response.writeQueueFull()) {
         answer.pause();
@@ -320,6 +326,10 @@ final class ProxyExchange {
     });
     answer.endHandler(ended -> {
       closeTry();
+      if (clientFaulted) {
+        response.reset(); // a truncated body must not look complete
+        return;
+      }
       response.end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
     });
   }
