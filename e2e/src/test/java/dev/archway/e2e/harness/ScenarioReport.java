@@ -42,7 +42,11 @@ public final class ScenarioReport implements BeforeAllCallback {
 
   static synchronized String table() {
     StringBuilder b = new StringBuilder();
-    b.append("End-to-end scenarios, ").append(LocalDate.now()).append(" (2-core machine shared with other builds)\n\n");
+    b.append("End-to-end scenarios, ").append(LocalDate.now()).append(", ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, load average ")
+        .append(String.format(java.util.Locale.ROOT, "%.1f",
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+        .append(" at the end\n\n");
     b.append("| scenario | requests sent | failed | p99 | notes |\n|---|---:|---:|---:|---|\n");
     for (Row r : ROWS) {
       b.append(String.format("| %s | %d | %d | %.1f ms | %s |%n", r.scenario(), r.sent(), r.failed(),
