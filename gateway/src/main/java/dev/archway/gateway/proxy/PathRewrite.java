@@ -9,6 +9,21 @@ final class PathRewrite {
 
   private PathRewrite() {}
 
+  /**
+   * Path and query sent upstream: the request's own origin-form URI when the rule does not
+   * rewrite the path (kept byte for byte), else the rewritten path with the query.
+   */
+  static String upstreamUri(io.vertx.core.http.HttpServerRequest request, UrlRewrite rewrite, RouteMatch match) {
+    String received = request.uri();
+    boolean rewrites = rewrite != null && rewrite.pathType() != null;
+    if (!rewrites && received.startsWith("/")) {
+      return received;
+    }
+    String path = request.path() == null || request.path().isEmpty() ? "/" : request.path();
+    path = apply(rewrite, match, path);
+    return request.query() == null ? path : path + "?" + request.query();
+  }
+
   /** The rewritten path, or {@code path} itself when the rule does not rewrite it. */
   static String apply(UrlRewrite rewrite, RouteMatch match, String path) {
     if (rewrite == null || rewrite.pathType() == null) {

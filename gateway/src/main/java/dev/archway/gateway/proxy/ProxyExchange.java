@@ -150,14 +150,7 @@ final class ProxyExchange {
     if (host != null) {
       authority = HostAndPort.parseAuthority(host, -1);
     }
-    String path = request.path() == null || request.path().isEmpty() ? "/" : request.path();
-    String query = request.query();
-    if (rewrite != null && rewrite.pathType() != null) {
-      path = PathRewrite.apply(rewrite, match, path);
-      uri = query == null ? path : path + "?" + query;
-    } else {
-      uri = originForm(path, query);
-    }
+    uri = PathRewrite.upstreamUri(request, rewrite, match);
     hashKey = hashKey(upstream.hashPolicy(), request);
   }
 
@@ -459,15 +452,6 @@ final class ProxyExchange {
     }
     inFlight.finished();
     upstream.requestFinished();
-  }
-
-  /** Path and query only, also when the client sent an absolute URI. */
-  private String originForm(String path, String query) {
-    String received = request.uri();
-    if (received.startsWith("/")) {
-      return received;
-    }
-    return query == null ? path : path + "?" + query;
   }
 
   private boolean mayHaveBody(int status) {

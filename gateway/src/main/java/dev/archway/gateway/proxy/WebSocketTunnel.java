@@ -296,13 +296,6 @@ final class WebSocketTunnel {
 
   /** Path and query sent upstream, after the rule's URL rewrite. */
   private String uri() {
-    RouteFilters.UrlRewrite rewrite = route.filters() == null ? null : route.filters().urlRewrite();
-    String received = request.uri();
-    if ((rewrite == null || rewrite.pathType() == null) && received.startsWith("/")) {
-      return received;
-    }
-    String path = request.path() == null || request.path().isEmpty() ? "/" : request.path();
-    path = PathRewrite.apply(rewrite, match, path);
-    return request.query() == null ? path : path + "?" + request.query();
+    return PathRewrite.upstreamUri(request, route.filters() == null ? null : route.filters().urlRewrite(), match);
   }
 }
