@@ -187,6 +187,35 @@ class HttpsListenerTest {
   }
 
   @Test
+  void clientLimitsGuardHttp11OverTls() throws Exception {
+    gateway(Duration.ZERO);
+    assertThat(apply(https(mounted("site", siteV1))).result()).isEqualTo(Result.APPLIED);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }}, null);
+    try (java.net.Socket socket = tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      // request smuggling shape: both framings; the guard must refuse it on TLS connections too
+      socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: site.test\r\nContent-Length: 5\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(reply).startsWith("HTTP/1.1 400 ");
+    }
+    assertThat(upstream.received).as("nothing reached the upstream").isEmpty();
+  }
+
+  @Test
   void rsaAndEcCertificatesOnOneListenerAreEachServedForTheirNames() throws Exception {
     gateway(Duration.ZERO);
     assertThat(apply(https(mounted("rsa", rsa), mounted("api", api))).result()).isEqualTo(Result.APPLIED);
