@@ -8,7 +8,6 @@ import dev.archway.model.RouteFilters;
 import dev.archway.model.ServiceConfig.HashPolicy;
 import dev.archway.model.ServiceConfig.RetryPolicy;
 import io.netty.channel.ConnectTimeoutException;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -142,37 +141,9 @@ final class ProxyExchange {
   /** URI and authority sent on every try. */
   private void prepare() {
     RouteFilters filters = route.filters();
-    RouteFilters.UrlRewrite rewrite = filters == null ? null : filters.urlRewrite();
-    String host = RequestAuthority.of(request);
-    if (rewrite != null && rewrite.hostname() != null) {
-      host = rewrite.hostname();
-    }
-    if (host != null) {
-      authority = HostAndPort.parseAuthority(host, -1);
-    }
-    uri = PathRewrite.upstreamUri(request, rewrite, match);
+    authority = UpstreamHead.authority(request, route);
+    uri = PathRewrite.upstreamUri(request, filters == null ? null : filters.urlRewrite(), match);
     hashKey = hashKey(upstream.hashPolicy(), request);
-  }
-
-  /**
-   * The headers sent on every try, written straight into the try's request (no intermediate
-   * map copied again by the client): end-to-end headers, forwarded headers, filters, host rewrite.
-   */
-  private void writeHeaders(MultiMap headers) {
-    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
-    headers.remove(HttpHeaders.EXPECT);
-    if (request.version() == HttpVersion.HTTP_2) {
-      Http2Cookies.join(headers);
-    }
-    ForwardedHeaders.add(request, headers);
-    RouteFilters filters = route.filters();
-    if (filters != null) {
-      HeaderFilter.apply(filters.requestHeaders(), headers);
-      RouteFilters.UrlRewrite rewrite = filters.urlRewrite();
-      if (rewrite != null && rewrite.hostname() != null) {
-        headers.set(HttpHeaders.HOST, rewrite.hostname());
-      }
-    }
   }
 
   private void attempt(Endpoint avoid, boolean isRetry) {
@@ -226,7 +197,7 @@ final class ProxyExchange {
 
   private void send(HttpClientRequest sending, int thisTry) {
     upstreamRequest = sending;
-    writeHeaders(sending.headers());
+    UpstreamHead.writeHeaders(request, route, sending.headers());
     // failures reach tryFailed() through the response future; without a handler Vert.x logs each one
     sending.exceptionHandler(ignored -> { });
     if (authority != null) {

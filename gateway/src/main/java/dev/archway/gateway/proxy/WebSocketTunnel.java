@@ -4,7 +4,6 @@ import dev.archway.gateway.routing.Route;
 import dev.archway.gateway.routing.RouteMatch;
 import dev.archway.gateway.upstream.Endpoint;
 import dev.archway.gateway.upstream.Upstream;
-import dev.archway.model.RouteFilters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -145,20 +144,10 @@ final class WebSocketTunnel {
   private void send(HttpClientRequest sending) {
     upstreamRequest = sending;
     MultiMap headers = sending.headers();
-    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
-    headers.remove(HttpHeaders.EXPECT);
-    ForwardedHeaders.add(request, headers);
-    RouteFilters filters = route.filters();
-    String host = RequestAuthority.of(request);
-    if (filters != null) {
-      HeaderFilter.apply(filters.requestHeaders(), headers);
-      if (filters.urlRewrite() != null && filters.urlRewrite().hostname() != null) {
-        host = filters.urlRewrite().hostname();
-        headers.set(HttpHeaders.HOST, host);
-      }
-    }
-    if (host != null) {
-      sending.authority(HostAndPort.parseAuthority(host, -1));
+    UpstreamHead.writeHeaders(request, route, headers);
+    HostAndPort authority = UpstreamHead.authority(request, route);
+    if (authority != null) {
+      sending.authority(authority);
     }
     // hop-by-hop, so dropped above; this hop asks for the same upgrade
     headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
