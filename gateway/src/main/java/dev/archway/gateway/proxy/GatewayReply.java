@@ -9,14 +9,7 @@ final class GatewayReply {
 
   private GatewayReply() {}
 
-  static void send(HttpServerRequest request, int status, String message, String route, RequestMetrics metrics) {
-    if (sendable(request)) {
-      metrics.record(route, status);
-      end(request, status, message);
-    }
-  }
-
-  /** The same for a matched route, counted in its meters. */
+  /** Answers {@code status} unless an answer already went out (then resets it), counted in {@code meters}. */
   static void send(HttpServerRequest request, int status, String message, RouteMeters meters) {
     if (sendable(request)) {
       meters.answered(status);
