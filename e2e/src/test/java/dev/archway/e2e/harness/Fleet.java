@@ -40,7 +40,15 @@ public final class Fleet {
     gc.getSpec().setListeners(List.of(new Listener("http", LISTENER_PORT)));
     var client = cluster.client();
     client.resource(gc).create();
-    client.resource(Resources.service(namespace, "echo", upstream.port())).create();
+    var echo = Resources.service(namespace, "echo", upstream.port());
+    // The upstream (the JDK's HTTP server) closes a keep-alive connection idle for 30-40 s; the
+    // gateway's pool keeps one 60 s by default. A pooled connection reused just as the upstream
+    // closes it fails that request (502): a misconfiguration, as with nginx's keepalive_timeout
+    // longer than the upstream's. Configured as an operator would: the gateway lets go first.
+    var timeouts = new dev.archway.api.v1alpha1.Timeouts();
+    timeouts.setIdle("20s");
+    echo.getSpec().setTimeouts(timeouts);
+    client.resource(echo).create();
     client.resource(Resources.route(namespace, "stable", CLUSTER, HOST, "/", "echo")).create();
     HaproxyLoadBalancer lb = cluster.loadBalancer(namespace, DEPLOYMENT, lbPort);
     Fleet fleet = new Fleet(cluster, namespace, lb);
