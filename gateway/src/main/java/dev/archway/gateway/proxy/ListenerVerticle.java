@@ -21,6 +21,7 @@ final class ListenerVerticle extends AbstractVerticle {
   private final ClientConnections connections;
   private final ListenerTls tls;
   private final OpenTunnels tunnels;
+  private UpstreamClients clients;
 
   ListenerVerticle(
       int port,
@@ -43,7 +44,7 @@ final class ListenerVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    UpstreamClients clients = new UpstreamClients(vertx, options);
+    clients = new UpstreamClients(vertx, options);
     HttpServerOptions serverOptions = options.serverOptions();
     if (tls != null) {
       tls.configure(serverOptions);
@@ -55,5 +56,12 @@ final class ListenerVerticle extends AbstractVerticle {
         .listen(port, options.bindHost())
         .<Void>mapEmpty()
         .onComplete(started);
+  }
+
+  @Override
+  public void stop() {
+    if (clients != null) {
+      clients.close();
+    }
   }
 }

@@ -7,18 +7,18 @@ import dev.archway.gateway.upstream.Upstream;
 import dev.archway.model.RouteFilters;
 import dev.archway.model.ServiceConfig.HashPolicy;
 import dev.archway.model.ServiceConfig.RetryPolicy;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.HostAndPort;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
@@ -43,7 +43,7 @@ final class ProxyExchange {
   private final RouteMatch match;
   private final Route route;
   private final Upstream upstream;
-  private final HttpClient client;
+  private final UpstreamPool pool;
   private final ProxyOptions options;
   private final InFlight inFlight;
   private final RetryPolicy retry;
@@ -51,13 +51,17 @@ final class ProxyExchange {
   /** Null when the request has no body. */
   private final RequestBody body;
   private String uri;
-  private HostAndPort authority;
+  private String authority;
   private String hashKey;
+  private io.netty.handler.codec.http.HttpMethod method;
 
   /** Tries started so far; a callback of an earlier try is stale. */
   private int tries;
+  /** Tries that went again on a fresh connection after a kept-alive one closed under them. */
+  private int staleRetries;
   private Endpoint endpoint;
-  private HttpClientRequest upstreamRequest;
+  /** The current try's state; null before the first. */
+  private Try current;
   private boolean tryOpen;
   private boolean tryIsRetry;
   private boolean bodySent;
@@ -74,7 +78,7 @@ final class ProxyExchange {
       HttpServerRequest request,
       RouteMatch match,
       Upstream upstream,
-      HttpClient client,
+      UpstreamPool pool,
       ProxyOptions options,
       InFlight inFlight) {
     this.vertx = vertx;
@@ -82,7 +86,7 @@ final class ProxyExchange {
     this.match = match;
     this.route = match.route();
     this.upstream = upstream;
-    this.client = client;
+    this.pool = pool;
     this.options = options;
     this.inFlight = inFlight;
     this.retry = upstream.retry();
@@ -123,12 +127,7 @@ final class ProxyExchange {
    */
   void clientFault(int status, String message) {
     clientFaulted = true;
-    if (tryOpen) {
-      closeTry(); // first: the reset below completes this try's futures, which must find it stale
-      if (upstreamRequest != null) {
-        upstreamRequest.reset();
-      }
-    }
+    abortTry(); // first: the try must find itself stale
     decide();
     HttpServerResponse response = request.response();
     if (!finished && !response.headWritten()) {
@@ -138,11 +137,12 @@ final class ProxyExchange {
     request.connection().close();
   }
 
-  /** URI and authority sent on every try. */
+  /** URI, method and authority sent on every try. */
   private void prepare() {
     RouteFilters filters = route.filters();
-    authority = UpstreamHead.authority(request, route);
+    authority = UpstreamHead.authorityText(request, route);
     uri = PathRewrite.upstreamUri(request, filters == null ? null : filters.urlRewrite(), match);
+    method = request.method().toNetty();
     hashKey = hashKey(upstream.hashPolicy(), request);
   }
 
@@ -157,98 +157,162 @@ final class ProxyExchange {
       GatewayReply.send(request, 503, "service " + upstream.service() + " has no healthy target", route.meters());
       return;
     }
+    tryOn(picked, isRetry, false);
+  }
+
+  /**
+   * Starts a try on {@code picked}.
+   *
+   * @param fresh on a new connection, not a kept-alive one
+   */
+  private void tryOn(Endpoint picked, boolean isRetry, boolean fresh) {
     endpoint = picked;
-    int thisTry = ++tries;
+    tries++;
     tryOpen = true;
     tryIsRetry = isRetry;
-    upstreamRequest = null;
+    Try attempt = new Try(tries);
+    current = attempt;
     upstream.tryStarted(picked);
     if (retry != null && retry.perTryTimeoutMillis() > 0) {
       tryTimer = vertx.setTimer(retry.perTryTimeoutMillis(), id -> {
-        if (!stale(thisTry)) {
+        if (!stale(attempt)) {
           tryTimer = -1;
-          tryFailed(new TimeoutException("no answer within the per-try timeout"), false);
+          tryFailed(attempt, new TimeoutException("no answer within the per-try timeout"), false);
         }
       });
     }
-    RequestOptions upstreamOptions =
-        new RequestOptions()
-            .setMethod(request.method())
-            .setHost(picked.target().host())
-            .setPort(picked.target().port())
-            .setURI(uri)
-            .setConnectTimeout(upstream.connectTimeout(options.connectTimeout()).toMillis())
-            .setIdleTimeout(options.idleTimeout().toMillis());
-    client.request(upstreamOptions).onComplete(connected -> {
-      if (stale(thisTry)) {
-        if (connected.succeeded()) {
-          connected.result().reset();
-        }
-        return;
-      }
-      if (connected.failed()) {
-        upstream.meters().connectError();
-        tryFailed(connected.cause(), true);
-      } else {
-        send(connected.result(), thisTry);
-      }
-    });
+    attempt.ticket = pool.acquire(picked.target(), upstream.connectTimeout(options.connectTimeout()).toMillis(),
+        fresh, attempt);
   }
 
-  private void send(HttpClientRequest sending, int thisTry) {
-    upstreamRequest = sending;
-    UpstreamHead.writeHeaders(request, route, sending.headers());
-    // failures reach tryFailed() through the response future; without a handler Vert.x logs each one
-    sending.exceptionHandler(ignored -> { });
-    if (authority != null) {
-      sending.authority(authority);
+  /** One try: the connection it waits for or uses, and what that connection reports. */
+  private final class Try implements UpstreamPool.Waiter, UpstreamConnection.Exchange {
+
+    final int number;
+    UpstreamPool.Ticket ticket;
+    UpstreamConnection connection;
+    boolean reusedConnection;
+
+    Try(int number) {
+      this.number = number;
     }
-    sending.response().onComplete(answered -> {
-      if (stale(thisTry)) {
+
+    @Override
+    public void acquired(UpstreamConnection acquired) {
+      ticket = null;
+      if (stale(this)) {
+        // not needed any more, but sound: kept for the next exchange
+        pool.release(acquired, keepAliveMillis());
         return;
       }
-      if (answered.failed()) {
-        tryFailed(answered.cause(), false);
-      } else {
-        answered(answered.result());
+      connection = acquired;
+      reusedConnection = acquired.reused();
+      send(this);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      ticket = null;
+      if (!stale(this)) {
+        upstream.meters().connectError();
+        tryFailed(this, cause, true);
       }
-    });
-    if (hasBody) {
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+      if (!stale(this)) {
+        answered(this, head);
+      }
+    }
+
+    @Override
+    public void content(ByteBuf content) {
+      if (relaying == this && !clientFaulted) {
+        relayChunk(content);
+      }
+    }
+
+    @Override
+    public void end() {
+      if (relaying == this) {
+        relayEnded();
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause, boolean answerStarted) {
+      if (relaying == this) {
+        closeTry();
+        request.response().reset(); // a truncated answer must not look complete
+      } else if (!stale(this)) {
+        if (!answerStarted && reusedConnection && mayRetryStale()) {
+          staleRetry(this, cause);
+        } else {
+          tryFailed(this, cause, false);
+        }
+      }
+    }
+
+    /** Gives up this try's connection (closed: its exchange can't be finished) or its place in line. */
+    void abandon() {
+      if (ticket != null) {
+        ticket.cancel();
+        ticket = null;
+      }
+      if (connection != null) {
+        connection.abort();
+      }
+    }
+  }
+
+  /** The try whose answer is being relayed to the client; null until then. */
+  private Try relaying;
+
+  private void send(Try attempt) {
+    HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
+    UpstreamHead.writeHeaders(request, route, headers);
+    headers.set(HttpHeaders.HOST, authority != null ? authority : attempt.connection.target().toString());
+    UpstreamConnection.Body sending = attempt.connection.send(attempt, method, uri, headers, hasBody,
+        options.idleTimeout().toMillis(), keepAliveMillis());
+    if (sending != null) {
       bodySent = true;
       body.sendTo(sending);
-    } else {
-      sending.end();
     }
   }
 
-  private void answered(HttpClientResponse answer) {
-    int status = answer.statusCode();
+  private long keepAliveMillis() {
+    return upstream.keepAliveTimeout(options.keepAliveTimeout()).toMillis();
+  }
+
+  private void answered(Try attempt, HttpResponse head) {
+    int status = head.status().code();
     upstream.meters().answered(status);
     upstream.report(endpoint, status);
     if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
       Endpoint previous = endpoint;
       closeTry();
-      answer.exceptionHandler(ignored -> { }); // the reset below is ours: no "Stream reset" error log
-      answer.request().reset();
+      attempt.abandon();
       upstream.meters().retry();
       attempt(previous, true);
       return;
     }
     cancelTryTimer(); // the per-try timeout covers the wait for the response head
-    relay(answer, status);
+    relay(attempt, head, status);
   }
 
-  private void relay(HttpClientResponse answer, int status) {
+  private void relay(Try attempt, HttpResponse head, int status) {
     decide();
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
-      answer.exceptionHandler(ignored -> { });
-      answer.request().reset();
+      closeTry();
+      attempt.abandon();
       return;
     }
+    relaying = attempt;
     response.setStatusCode(status);
-    response.setStatusMessage(answer.statusMessage());
-    HopByHopHeaders.copyEndToEnd(answer.headers(), response.headers());
+    response.setStatusMessage(head.status().reasonPhrase());
+    HopByHopHeaders.copyEndToEnd(new HeadersAdaptor(head.headers()), response.headers());
     RouteFilters filters = route.filters();
     if (filters != null) {
       HeaderFilter.apply(filters.responseHeaders(), response.headers());
@@ -260,52 +324,41 @@ final class ProxyExchange {
       response.setChunked(true);
     }
     route.meters().answered(status);
-    relayBody(answer, response);
-  }
-
-  /**
-   * Streams the answer's body to the client with back pressure; like {@code pipe()} without
-   * endOnFailure, but with no future per chunk. A failure on either side resets the client's
-   * response (the close handler takes the upstream exchange down).
-   */
-  private void relayBody(HttpClientResponse answer, HttpServerResponse response) {
-    answer.exceptionHandler(failed -> {
-      closeTry();
-      response.reset();
-    });
+    // the client is slower than the upstream: stop reading the upstream until it caught up
+    response.drainHandler(drained -> attempt.connection.resumeReading());
     response.exceptionHandler(failed -> {
       closeTry();
-      answer.request().reset();
+      attempt.abandon();
       response.reset();
     });
-    response.drainHandler(drained -> answer.resume());
-    answer.handler(chunk -> {
-      if (clientFaulted) {
-        return;
-      }
-      response.write(chunk, null);
-      if (response.writeQueueFull()) {
-        answer.pause();
-      }
-    });
-    answer.endHandler(ended -> {
-      closeTry();
-      if (clientFaulted) {
-        response.reset(); // a truncated body must not look complete
-        return;
-      }
-      response.end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
-    });
+  }
+
+  /** Copies a part of the answer's body to the client (the upstream's buffer is reused after this). */
+  private void relayChunk(ByteBuf content) {
+    HttpServerResponse response = request.response();
+    byte[] bytes = new byte[content.readableBytes()];
+    content.getBytes(content.readerIndex(), bytes);
+    response.write(Buffer.buffer(bytes), null);
+    if (response.writeQueueFull()) {
+      relaying.connection.pauseReading();
+    }
+  }
+
+  private void relayEnded() {
+    closeTry();
+    if (clientFaulted) {
+      request.response().reset(); // a truncated body must not look complete
+      return;
+    }
+    request.response().end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
   }
 
   /** The current try failed before an answer: connect failure, per-try or idle timeout, reset. */
-  private void tryFailed(Throwable cause, boolean connectFailure) {
+  private void tryFailed(Try attempt, Throwable cause, boolean connectFailure) {
     Endpoint failed = endpoint;
     upstream.report(failed, 0);
-    closeTry(); // first: the reset below completes this try's futures, which must find it stale
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-    }
+    closeTry(); // first: the abandon below must find the try stale
+    attempt.abandon();
     boolean timeout = isTimeout(cause);
     LOG.debugf("%s %s via %s to %s (%s) try %d: %s", request.method(), request.path(), route, failed,
         upstream.service(), tries, cause);
@@ -319,6 +372,35 @@ final class ProxyExchange {
   }
 
   /**
+   * A kept-alive connection closed before any of the answer arrived: most likely the upstream
+   * closed it as idle while the request was on its way, and never saw the request. The request
+   * goes again, once, on a new connection to the same target, without blaming the target and
+   * whatever the service's retry policy (nginx and Envoy do the same).
+   */
+  private void staleRetry(Try attempt, Throwable cause) {
+    LOG.debugf("%s %s via %s to %s: kept-alive connection closed under the request (%s), again on a new one",
+        request.method(), request.path(), route, endpoint, cause.getMessage());
+    staleRetries++;
+    boolean wasRetry = tryIsRetry;
+    if (wasRetry) {
+      tryIsRetry = false; // the budget it holds carries over to the new try
+    }
+    closeTry();
+    attempt.abandon();
+    tryOn(endpoint, wasRetry, true);
+  }
+
+  /**
+   * Whether a request may go again after its kept-alive connection closed under it: only once, only
+   * for an idempotent method (a server may have closed while processing it), and only while its body
+   * can be sent again.
+   */
+  private boolean mayRetryStale() {
+    return staleRetries == 0 && !decided && !finished && IDEMPOTENT.contains(request.method())
+        && (!bodySent || body.replayable());
+  }
+
+  /**
    * True when the policy and the budget allow one more try; acquires budget. A request whose body
    * went out is retried only on connect failures (the body is still held then); an
    * HTTP/2 stream that turned out to carry no body counts as bodiless.
@@ -327,7 +409,7 @@ final class ProxyExchange {
     if (retry == null || decided || finished || request.response().closed()) {
       return false;
     }
-    if (!IDEMPOTENT.contains(request.method()) || tries > retry.attempts()) {
+    if (!IDEMPOTENT.contains(request.method()) || tries - staleRetries > retry.attempts()) {
       return false;
     }
     if (!connectFailure && bodySent && !body.replayable()) {
@@ -343,11 +425,8 @@ final class ProxyExchange {
     HttpServerResponse response = request.response();
     if (tryOpen) {
       upstream.report(endpoint, 0);
-      closeTry();
-      if (upstreamRequest != null) {
-        upstreamRequest.reset();
-      }
     }
+    abortTry();
     if (response.headWritten()) {
       response.reset(); // part of the answer is out: only closing tells the client it is incomplete
       return;
@@ -379,13 +458,22 @@ final class ProxyExchange {
   }
 
   /** A callback of a try that is over, or of an exchange that is decided or finished. */
-  private boolean stale(int thisTry) {
-    return thisTry != tries || !tryOpen || decided || finished;
+  private boolean stale(Try attempt) {
+    return attempt != current || !tryOpen || decided || finished;
   }
 
   private void decide() {
     decided = true;
     cancelTryTimer();
+  }
+
+  /** Ends the current try, if open, and gives up its connection. */
+  private void abortTry() {
+    if (tryOpen) {
+      Try attempt = current;
+      closeTry();
+      attempt.abandon();
+    }
   }
 
   private void closeTry() {
@@ -415,11 +503,8 @@ final class ProxyExchange {
       vertx.cancelTimer(requestTimer);
       requestTimer = -1;
     }
-    if (clientGone && tryOpen) {
-      closeTry();
-      if (upstreamRequest != null) {
-        upstreamRequest.reset();
-      }
+    if (clientGone) {
+      abortTry();
     }
     inFlight.finished();
     upstream.requestFinished();

@@ -102,8 +102,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           .start();
       return;
     }
-    ProxyExchange exchange = new ProxyExchange(vertx, request, match, upstream,
-        clients.forKeepAlive(upstream.keepAliveTimeout(options.keepAliveTimeout())), options, inFlight);
+    ProxyExchange exchange = new ProxyExchange(vertx, request, match, upstream, clients.exchanges(), options,
+        inFlight);
     if (guard != null) {
       guard.onClientFault(exchange::clientFault);
     }

@@ -1,15 +1,9 @@
 package dev.archway.gateway.proxy;
 
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.streams.WriteStream;
 import java.util.Locale;
 
 /**
@@ -23,6 +17,7 @@ final class RequestBody {
   private final HttpServerRequest request;
   private boolean started;
   private boolean endedEmpty;
+  private boolean wrote;
 
   RequestBody(HttpServerRequest request) {
     this.request = request;
@@ -57,92 +52,40 @@ final class RequestBody {
     return !started || endedEmpty;
   }
 
-  /** Streams the body into {@code sending} with back pressure and ends it; resets it on failure. */
-  void sendTo(HttpClientRequest sending) {
+  /**
+   * Streams the body into {@code sending} with back pressure and ends it; resets it when the
+   * client's stream fails.
+   */
+  void sendTo(UpstreamConnection.Body sending) {
     if (endedEmpty) {
       sending.end();
       return;
     }
     started = true;
     boolean lengthKnown = request.headers().contains(HttpHeaders.CONTENT_LENGTH);
-    WriteStream<Buffer> to = sending;
-    if (!lengthKnown) {
-      if (request.version() == HttpVersion.HTTP_2) {
-        to = new ChunkedOnFirstWrite(sending);
-      } else {
-        sending.setChunked(true);
-      }
+    // an HTTP/2 body of unknown length: chunked once its first bytes arrive, none if it ends first
+    boolean onFirstBytes = !lengthKnown && request.version() == HttpVersion.HTTP_2;
+    if (!lengthKnown && !onFirstBytes) {
+      sending.chunked();
     }
-    request.pipe().endOnFailure(false).to(to).onFailure(broken -> sending.reset());
-  }
-
-  /** Decides the framing of a body of unknown length when its first bytes, or its end, arrive. */
-  private final class ChunkedOnFirstWrite implements WriteStream<Buffer> {
-
-    private final HttpClientRequest sending;
-    private boolean wrote;
-
-    ChunkedOnFirstWrite(HttpClientRequest sending) {
-      this.sending = sending;
-    }
-
-    @Override
-    public Future<Void> write(Buffer data) {
-      if (data.length() == 0) {
-        return Future.succeededFuture(); // e.g. the end of a request upgraded to h2c: no body yet
-      }
-      chunked();
-      return sending.write(data);
-    }
-
-    @Override
-    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
-      Future<Void> written = write(data);
-      if (handler != null) {
-        written.onComplete(handler);
-      }
-    }
-
-    private void chunked() {
-      if (!wrote) {
+    request.handler(data -> {
+      if (onFirstBytes && !wrote) {
+        if (data.length() == 0) {
+          return; // e.g. the end of a request upgraded to h2c: no body yet
+        }
         wrote = true;
-        sending.setChunked(true);
+        sending.chunked();
       }
-    }
-
-    @Override
-    public Future<Void> end() {
-      endedEmpty = !wrote;
-      return sending.end();
-    }
-
-    @Override
-    public void end(Handler<AsyncResult<Void>> handler) {
-      endedEmpty = !wrote;
-      sending.end(handler);
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      sending.exceptionHandler(handler);
-      return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      sending.setWriteQueueMaxSize(maxSize);
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return sending.writeQueueFull();
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      sending.drainHandler(handler);
-      return this;
-    }
+      if (!sending.write(data)) {
+        request.pause();
+        sending.onDrain(request::resume);
+      }
+    });
+    request.exceptionHandler(broken -> sending.reset());
+    request.endHandler(ended -> {
+      endedEmpty = onFirstBytes && !wrote;
+      sending.end();
+    });
+    request.resume();
   }
 }

@@ -3,13 +3,14 @@ package dev.archway.gateway.proxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The upstream connection pools of one listener instance, one per keep-alive timeout in use
- * (services may set their own); only touched from that instance's event loop.
+ * The upstream connections of one listener instance: a {@link UpstreamPool} for proxied
+ * exchanges, and a Vert.x client for WebSocket handshakes; only touched from that instance's
+ * event loop.
  */
 final class UpstreamClients {
 
@@ -18,25 +19,25 @@ final class UpstreamClients {
 
   private final Vertx vertx;
   private final ProxyOptions options;
-  private final Map<Long, HttpClient> bySeconds = new HashMap<>();
+  private final UpstreamPool exchanges;
   private HttpClient upgrades;
 
   UpstreamClients(Vertx vertx, ProxyOptions options) {
     this.vertx = vertx;
     this.options = options;
+    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    this.exchanges = new UpstreamPool((VertxInternal) vertx, context.nettyEventLoop(),
+        options.clientOptions(options.keepAliveTimeout()), options.maxConnectionsPerTarget());
   }
 
-  HttpClient forKeepAlive(Duration keepAlive) {
-    long seconds = Math.max(1, (keepAlive.toMillis() + 999) / 1000);
-    HttpClient client = bySeconds.get(seconds);
-    if (client == null) {
-      client = vertx.httpClientBuilder()
-          .with(options.clientOptions(Duration.ofSeconds(seconds)))
-          .with(options.poolOptions())
-          .build();
-      bySeconds.put(seconds, client);
-    }
-    return client;
+  /** Keep-alive connections for proxied exchanges. */
+  UpstreamPool exchanges() {
+    return exchanges;
+  }
+
+  /** Closes the connections of proxied exchanges (WebSocket clients close with their verticle). */
+  void close() {
+    exchanges.close();
   }
 
   /**

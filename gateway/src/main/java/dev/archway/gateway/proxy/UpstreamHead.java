@@ -36,11 +36,14 @@ final class UpstreamHead {
 
   /** The authority sent upstream: the rule's hostname rewrite, else the client's; null: none. */
   static HostAndPort authority(HttpServerRequest request, Route route) {
-    String host = route.filters() == null ? null : hostRewrite(route.filters());
-    if (host == null) {
-      host = RequestAuthority.of(request);
-    }
+    String host = authorityText(request, route);
     return host == null ? null : HostAndPort.parseAuthority(host, -1);
+  }
+
+  /** {@link #authority} as the {@code Host} header's value. */
+  static String authorityText(HttpServerRequest request, Route route) {
+    String host = route.filters() == null ? null : hostRewrite(route.filters());
+    return host != null ? host : RequestAuthority.of(request);
   }
 
   private static String hostRewrite(RouteFilters filters) {

@@ -1,0 +1,231 @@
+package dev.archway.gateway.proxy;
+
+import dev.archway.gateway.upstream.Target;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.impl.VertxInternal;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The keep-alive connections of one listener instance to every upstream target, owned by that
+ * instance's event loop (no locks: only that loop touches it). Per target at most
+ * {@code maxPerTarget} connections are open; an exchange that finds none idle and no room waits
+ * for one. The most recently used idle connection is handed out first (the one least likely to
+ * have been closed by the upstream), and an idle connection is closed once its keep-alive
+ * deadline passes.
+ */
+final class UpstreamPool {
+
+  /** How an exchange hears about the connection it asked for. */
+  interface Waiter {
+
+    void acquired(UpstreamConnection connection);
+
+    void failed(Throwable cause);
+  }
+
+  /** A request for a connection that may still be waiting; {@link #cancel()} gives up its turn. */
+  static final class Ticket {
+
+    private Waiter waiter;
+
+    private Ticket(Waiter waiter) {
+      this.waiter = waiter;
+    }
+
+    void cancel() {
+      waiter = null;
+    }
+  }
+
+  private static final long SWEEP_MILLIS = 500;
+
+  private final EventLoop loop;
+  private final Bootstrap bootstrap;
+  private final int maxPerTarget;
+  private final Map<Target, PerTarget> targets = new HashMap<>();
+  private ScheduledFuture<?> sweeper;
+  private boolean closed;
+
+  UpstreamPool(VertxInternal vertx, EventLoop loop, HttpClientOptions options, int maxPerTarget) {
+    this.loop = loop;
+    this.maxPerTarget = Math.max(1, maxPerTarget);
+    this.bootstrap = new Bootstrap()
+        .group(loop)
+        .channelFactory(vertx.transport().channelFactory(false))
+        .resolver(vertx.nettyAddressResolverGroup());
+    vertx.transport().configure(options, false, bootstrap); // TCP_NODELAY, TCP_QUICKACK, buffer sizes
+  }
+
+  /**
+   * Hands {@code waiter} a connection to {@code target}: an idle one (unless {@code fresh}), a
+   * new one, or the next one released when the target has {@code maxPerTarget} open.
+   */
+  Ticket acquire(Target target, long connectTimeoutMillis, boolean fresh, Waiter waiter) {
+    PerTarget pool = targets.computeIfAbsent(target, PerTarget::new);
+    if (!fresh) {
+      UpstreamConnection idle = pool.takeIdle();
+      if (idle != null) {
+        waiter.acquired(idle);
+        return null;
+      }
+    }
+    if (pool.open < maxPerTarget || fresh) {
+      connect(pool, connectTimeoutMillis, waiter);
+      return null;
+    }
+    Ticket ticket = new Ticket(waiter);
+    pool.waiting.add(new Waiting(ticket, connectTimeoutMillis));
+    return ticket;
+  }
+
+  /** A connection whose exchange completed: to the next waiter, else idle until its keep-alive ends. */
+  void release(UpstreamConnection connection, long keepAliveMillis) {
+    PerTarget pool = targets.get(connection.target());
+    if (closed || pool == null) {
+      connection.close();
+      return;
+    }
+    Waiting next = pool.nextWaiting();
+    if (next != null) {
+      next.ticket.waiter.acquired(connection);
+      return;
+    }
+    connection.keepAliveDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
+    pool.idle.addLast(connection);
+    if (sweeper == null) {
+      sweeper = loop.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Called by a connection once its channel closed, for whatever reason. */
+  void closed(UpstreamConnection connection) {
+    PerTarget pool = targets.get(connection.target());
+    if (pool == null) {
+      return;
+    }
+    pool.open--;
+    pool.idle.remove(connection);
+    if (closed) {
+      return;
+    }
+    Waiting next = pool.nextWaiting();
+    if (next != null) {
+      connect(pool, next.connectTimeoutMillis, next.ticket.waiter);
+    }
+  }
+
+  /** Closes every connection; exchanges still using one fail. */
+  void close() {
+    closed = true;
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
+    for (PerTarget pool : targets.values()) {
+      for (UpstreamConnection idle : pool.idle) {
+        idle.close();
+      }
+      pool.idle.clear();
+      pool.waiting.clear();
+    }
+  }
+
+  private void connect(PerTarget pool, long connectTimeoutMillis, Waiter waiter) {
+    pool.open++;
+    UpstreamConnection connection = new UpstreamConnection(this, pool.target);
+    ChannelFuture connecting = bootstrap.clone()
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            connection.initialize(channel);
+          }
+        })
+        .connect(InetSocketAddress.createUnresolved(pool.target.host(), pool.target.port()));
+    connecting.addListener(done -> {
+      if (done.isSuccess()) {
+        waiter.acquired(connection);
+      } else {
+        closed(connection); // never connected, so channelInactive will not run for it
+        waiter.failed(done.cause());
+      }
+    });
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    boolean anyIdle = false;
+    for (PerTarget pool : targets.values()) {
+      Iterator<UpstreamConnection> idle = pool.idle.iterator();
+      while (idle.hasNext()) {
+        UpstreamConnection connection = idle.next();
+        if (now - connection.keepAliveDeadline >= 0) {
+          idle.remove();
+          connection.close();
+        } else {
+          anyIdle = true;
+        }
+      }
+    }
+    if (!anyIdle && sweeper != null) {
+      sweeper.cancel(false);
+      sweeper = null;
+    }
+  }
+
+  private static final class Waiting {
+
+    final Ticket ticket;
+    final long connectTimeoutMillis;
+
+    Waiting(Ticket ticket, long connectTimeoutMillis) {
+      this.ticket = ticket;
+      this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+  }
+
+  private static final class PerTarget {
+
+    final Target target;
+    final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Connections open or being opened. */
+    int open;
+
+    PerTarget(Target target) {
+      this.target = target;
+    }
+
+    /** The most recently released idle connection still open, or null. */
+    UpstreamConnection takeIdle() {
+      UpstreamConnection connection;
+      while ((connection = idle.pollLast()) != null) {
+        if (connection.isActive()) {
+          return connection;
+        }
+      }
+      return null;
+    }
+
+    Waiting nextWaiting() {
+      Waiting next;
+      while ((next = waiting.poll()) != null) {
+        if (next.ticket.waiter != null) {
+          return next;
+        }
+      }
+      return null;
+    }
+  }
+}
