@@ -12,6 +12,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.VertxByteBufAllocator;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -325,7 +326,11 @@ final class ProxyExchange {
     }
     route.meters().answered(status);
     // the client is slower than the upstream: stop reading the upstream until it caught up
-    response.drainHandler(drained -> attempt.connection.resumeReading());
+    response.drainHandler(drained -> {
+      if (relaying == attempt && tryOpen) { // the connection may be serving another exchange by now
+        attempt.connection.resumeReading();
+      }
+    });
     response.exceptionHandler(failed -> {
       closeTry();
       attempt.abandon();
@@ -336,9 +341,9 @@ final class ProxyExchange {
   /** Copies a part of the answer's body to the client (the upstream's buffer is reused after this). */
   private void relayChunk(ByteBuf content) {
     HttpServerResponse response = request.response();
-    byte[] bytes = new byte[content.readableBytes()];
-    content.getBytes(content.readerIndex(), bytes);
-    response.write(Buffer.buffer(bytes), null);
+    // one copy into a Vert.x heap buffer (what Vert.x's own client does with what it reads)
+    int length = content.readableBytes();
+    response.write(Buffer.buffer(VertxByteBufAllocator.DEFAULT.heapBuffer(length, length).writeBytes(content)), null);
     if (response.writeQueueFull()) {
       relaying.connection.pauseReading();
     }

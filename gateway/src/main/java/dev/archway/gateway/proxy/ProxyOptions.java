@@ -2,7 +2,6 @@ package dev.archway.gateway.proxy;
 
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 
 /**
@@ -121,9 +120,5 @@ public record ProxyOptions(
         // one request per connection at a time: a slow answer never holds up another
         .setPipelining(false)
         .setConnectTimeout((int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE));
-  }
-
-  PoolOptions poolOptions() {
-    return new PoolOptions().setHttp1MaxSize(maxConnectionsPerTarget);
   }
 }
