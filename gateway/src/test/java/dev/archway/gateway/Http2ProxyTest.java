@@ -6,6 +6,7 @@ import static dev.archway.gateway.Configs.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archway.gateway.TestUpstream.Received;
+import dev.archway.gateway.proxy.ClientLimits;
 import dev.archway.gateway.proxy.Http2Options;
 import dev.archway.gateway.proxy.ProxyOptions;
 import dev.archway.model.MatchConfig;
@@ -19,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -188,6 +190,35 @@ class Http2ProxyTest {
     assertThat(sha256(echoed.getBytes())).isEqualTo(sha256(java.util.Arrays.copyOf(payload, 128 * 16384)));
     assertThat(a.received.peek().headers().get("transfer-encoding")).isEqualTo("chunked");
     assertThat(connections).hasSize(1);
+  }
+
+  @Test
+  void aStreamedBodyPastTheLimitGets413AndTheConnectionCarriesOn() throws Exception {
+    ClientLimits d = ClientLimits.DEFAULTS;
+    gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(Http2Options.DEFAULT)
+        .withLimits(new ClientLimits(d.maxHeaderSize(), d.maxRequestLine(), 64 * 1024, d.headerTimeout(),
+            d.bodyTimeout(), d.idleTimeout())));
+    gateway.apply(Configs.everythingTo(port, a.port()));
+    HttpClient client = h2(false);
+    Buffer slice = Buffer.buffer(new byte[16 * 1024]);
+
+    // no Content-Length: only counting the DATA frames finds it too large; /slow answers once the body is in
+    int status = client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
+            .setURI("/slow"))
+        .compose(request -> {
+          request.setChunked(true);
+          for (int i = 0; i < 16; i++) {
+            request.write(slice);
+          }
+          request.end();
+          return request.response().map(HttpClientResponse::statusCode);
+        })
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(status).isEqualTo(413);
+    Reply next = send(client, HttpMethod.GET, "example.com", "/", null);
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(connections).as("only the stream was at fault").hasSize(1);
   }
 
   @Test

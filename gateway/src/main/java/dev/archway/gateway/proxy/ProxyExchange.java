@@ -92,7 +92,7 @@ final class ProxyExchange {
     this.inFlight = inFlight;
     this.retry = upstream.retry();
     this.hasBody = RequestBody.mayHave(request);
-    this.body = hasBody ? new RequestBody(request) : null;
+    this.body = hasBody ? new RequestBody(request, options.limits(), this::clientFault) : null;
   }
 
   void start() {
@@ -131,6 +131,12 @@ final class ProxyExchange {
     abortTry(); // first: the try must find itself stale
     decide();
     HttpServerResponse response = request.response();
+    if (request.version() == HttpVersion.HTTP_2) {
+      // only this stream is at fault: the answer, or a reset of the stream; the connection stays
+      request.handler(null);
+      GatewayReply.send(request, status, message, route.meters());
+      return;
+    }
     if (!finished && !response.headWritten()) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }

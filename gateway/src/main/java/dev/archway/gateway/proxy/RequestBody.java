@@ -14,13 +14,23 @@ import java.util.Locale;
  */
 final class RequestBody {
 
+  /** Told when an HTTP/2 body goes past the size limit (HTTP/1.x bodies are held to it by the decoder). */
+  interface TooLarge {
+    void clientFault(int status, String message);
+  }
+
   private final HttpServerRequest request;
+  private final ClientLimits limits;
+  private final TooLarge tooLarge;
+  private long received;
   private boolean started;
   private boolean endedEmpty;
   private boolean wrote;
 
-  RequestBody(HttpServerRequest request) {
+  RequestBody(HttpServerRequest request, ClientLimits limits, TooLarge tooLarge) {
     this.request = request;
+    this.limits = limits;
+    this.tooLarge = tooLarge;
   }
 
   /**
@@ -64,11 +74,20 @@ final class RequestBody {
     started = true;
     boolean lengthKnown = request.headers().contains(HttpHeaders.CONTENT_LENGTH);
     // an HTTP/2 body of unknown length: chunked once its first bytes arrive, none if it ends first
-    boolean onFirstBytes = !lengthKnown && request.version() == HttpVersion.HTTP_2;
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    boolean onFirstBytes = !lengthKnown && http2;
     if (!lengthKnown && !onFirstBytes) {
       sending.chunked();
     }
     request.handler(data -> {
+      if (http2) {
+        received += data.length();
+        if (limits.bodyTooLarge(received)) {
+          // nothing of it goes on: the try is dropped, the stream answered 413 or reset
+          tooLarge.clientFault(413, "request body larger than " + limits.maxBodySize() + " bytes");
+          return;
+        }
+      }
       if (onFirstBytes && !wrote) {
         if (data.length() == 0) {
           return; // e.g. the end of a request upgraded to h2c: no body yet
