@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Proxy benchmark, run by hand: the same static nginx upstream behind (a) Archway, (b) nginx
 # proxy_pass with upstream keepalive, (c) HAProxy. Each proxy under test is pinned to the
-# same CPU; wrk and the upstream share the other one. Same connections, same duration, one run.
-# Prints requests/s, p50, p99, the proxy's CPU time per request (user + system, from /proc: on a
-# shared, loaded machine the steadiest of these numbers), RSS of the proxy, and the ratios
-# Archway/nginx and Archway/HAProxy.
+# same CPU; wrk and the upstream share the other one. Same connections, same duration. The three
+# are measured in turn, ROUNDS times (Archway, nginx, HAProxy, Archway, ...), so that a machine
+# whose speed drifts (a shared VM) affects all three alike; each round's ratios compare runs
+# seconds apart. Prints, per round, requests/s, p50, p99, the proxy's CPU time per request (user +
+# system, from /proc), RSS of the proxy, the ratios Archway/nginx and Archway/HAProxy, and the
+# median of each ratio over the rounds.
 #
-#   gateway/bench/proxy-benchmark.sh [DURATION_SECONDS=15] [CONNECTIONS=64]
+#   gateway/bench/proxy-benchmark.sh [DURATION_SECONDS=15] [CONNECTIONS=64] [ROUNDS=3]
 #
 # Needs: wrk, nginx, haproxy (bin/install-test-tools installs them), a built gateway.
 # Talks only to 127.0.0.1; everything it starts is stopped by PID on exit.
@@ -14,6 +16,7 @@ set -euo pipefail
 
 DURATION="${1:-15}"
 CONNECTIONS="${2:-64}"
+ROUNDS="${3:-3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="$(mktemp -d /tmp/archway-bench.XXXXXX)"
 UPSTREAM_PORT=18200 ARCHWAY_PORT=18201 NGINX_PORT=18202 HAPROXY_PORT=18203 MGMT_PORT=18209
@@ -153,20 +156,31 @@ run() {  # name port pid -> "name rps p50 p99 cpu-us-per-request rss errors"
 echo "warming up Archway's JIT (30 s) ..." >&2
 taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d30s "http://127.0.0.1:$ARCHWAY_PORT/" >/dev/null
 
-A=$(run archway "$ARCHWAY_PORT" "$ARCHWAY_PID")
-N=$(run nginx "$NGINX_PORT" "$NGINX_PID")
-H=$(run haproxy "$HAPROXY_PORT" "$HAPROXY_PID")
-
 echo
 echo "$(date -u +%Y-%m-%d) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; proxy pinned to CPU $PROXY_CPU, wrk and upstream to CPU $LOAD_CPU"
-printf '%-8s %12s %9s %9s %11s %8s  %s\n' proxy 'requests/s' 'p50 ms' 'p99 ms' 'CPU us/req' 'RSS MiB' errors
-for line in "$A" "$N" "$H"; do
-  read -r name rps p50 p99 cpu rss errors <<<"$line"
-  printf '%-8s %12s %9s %9s %11s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$rss" "$errors"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds; proxy pinned to CPU $PROXY_CPU, wrk and upstream to CPU $LOAD_CPU"
+printf '%-5s %-8s %12s %9s %9s %11s %8s  %s\n' round proxy 'requests/s' 'p50 ms' 'p99 ms' 'CPU us/req' 'RSS MiB' errors
+RATIOS=()
+for round in $(seq 1 "$ROUNDS"); do
+  A=$(run archway "$ARCHWAY_PORT" "$ARCHWAY_PID")
+  N=$(run nginx "$NGINX_PORT" "$NGINX_PID")
+  H=$(run haproxy "$HAPROXY_PORT" "$HAPROXY_PID")
+  for line in "$A" "$N" "$H"; do
+    read -r name rps p50 p99 cpu rss errors <<<"$line"
+    printf '%-5s %-8s %12s %9s %9s %11s %8s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$rss" "$errors"
+  done
+  read -r _ arps _ ap99 acpu _ <<<"$A"; read -r _ nrps _ np99 ncpu _ <<<"$N"; read -r _ hrps _ hp99 hcpu _ <<<"$H"
+  RATIOS+=("$(awk -v a="$arps" -v n="$nrps" -v h="$hrps" -v ap="$ap99" -v np="$np99" -v hp="$hp99" \
+      -v ac="$acpu" -v nc="$ncpu" -v hc="$hcpu" \
+      'BEGIN { printf "%.2f %.2f %.2f %.2f %.2f %.2f", a/n, ap/np, ac/nc, a/h, ap/hp, ac/hc }')")
+  read -r r1 r2 r3 r4 r5 r6 <<<"${RATIOS[-1]}"
+  echo "      round $round: Archway/nginx requests/s ${r1}x, p99 ${r2}x, CPU ${r3}x; Archway/HAProxy ${r4}x, p99 ${r5}x, CPU ${r6}x"
 done
-read -r _ arps _ ap99 acpu _ <<<"$A"; read -r _ nrps _ np99 ncpu _ <<<"$N"; read -r _ hrps _ hp99 hcpu _ <<<"$H"
-awk -v a="$arps" -v n="$nrps" -v h="$hrps" -v ap="$ap99" -v np="$np99" -v hp="$hp99" \
-    -v ac="$acpu" -v nc="$ncpu" -v hc="$hcpu" 'BEGIN {
-  printf "Archway/nginx:   requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", a/n, ap/np, ac/nc
-  printf "Archway/HAProxy: requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", a/h, ap/hp, ac/hc }'
+# median of each ratio column over the rounds
+printf '%s\n' "${RATIOS[@]}" | awk '{ for (i = 1; i <= NF; i++) v[i, NR] = $i } END {
+  for (i = 1; i <= 6; i++) { n = 0; for (r = 1; r <= NR; r++) col[++n] = v[i, r]
+    for (x = 1; x <= n; x++) for (y = x + 1; y <= n; y++) if (col[y] < col[x]) { t = col[x]; col[x] = col[y]; col[y] = t }
+    m[i] = (n % 2) ? col[(n + 1) / 2] : (col[n / 2] + col[n / 2 + 1]) / 2 }
+  printf "median over %d rounds:\n", NR
+  printf "Archway/nginx:   requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", m[1], m[2], m[3]
+  printf "Archway/HAProxy: requests/s %.2fx, p99 %.2fx, CPU per request %.2fx\n", m[4], m[5], m[6] }'
