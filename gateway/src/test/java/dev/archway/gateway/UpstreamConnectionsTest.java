@@ -133,6 +133,93 @@ class UpstreamConnectionsTest extends TwoUpstreamsFixture {
     assertThat(upstream.accepted.get()).isEqualTo(1);
   }
 
+  @Test
+  void anUpstreamSlowerThanTheIdleTimeoutOnAKeptAliveConnectionGetsTheRequestOnlyOnce() throws Exception {
+    // connection 1 answers the first request, then is slower than the gateway's idle timeout (1.5 s):
+    // the connection did not close under the request, the upstream is just slow
+    upstream = new ScriptedUpstream((connection, request) ->
+        request == 1 ? Answer.ok("first") : Answer.after(4_000, "too late"));
+    gatewayWithConnectionsPerTarget(16);
+
+    assertThat(Http.get(client, port, "example.com", "/").body()).isEqualTo("first");
+    Reply slow = Http.get(client, port, "example.com", "/slow");
+
+    assertThat(slow.status()).isEqualTo(504);
+    // no retry policy: a slow upstream must not get the request a second time on a new connection
+    assertThat(upstream.requests).as("requests the upstream received").hasSize(2);
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aBodyHeldBackWhenTheUpstreamAnswersEarlyIsStillReadSoTheClientConnectionCarriesOn() throws Exception {
+    // the upstream reads the head of a request, not its body, and answers 413 a second later
+    int size = 8 * 1024 * 1024; // more than the kernel buffers towards a non-reading upstream hold
+    try (ServerSocket early = new ServerSocket()) {
+      early.setReceiveBufferSize(8 * 1024);
+      early.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Thread acceptor = new Thread(() -> {
+        while (!early.isClosed()) {
+          try {
+            Socket socket = early.accept();
+            Thread serving = new Thread(() -> {
+              try (socket) {
+                ScriptedUpstream.readHead(socket.getInputStream());
+                Thread.sleep(1_000); // meanwhile the gateway fills its buffers and holds the client's body back
+                socket.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 5\r\n\r\nlarge"
+                    .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                Thread.sleep(15_000); // keeps the connection open, reads nothing more
+              } catch (IOException | InterruptedException gone) {
+                // the gateway closed the connection
+              }
+            });
+            serving.setDaemon(true);
+            serving.start();
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      gateway.close();
+      gateway = new GatewayUnderTest(vertx,
+          new ProxyOptions("127.0.0.1", 1, Duration.ofSeconds(2), Duration.ofSeconds(10), 16));
+      gateway.apply(everythingTo(port, early.getLocalPort()));
+
+      try (Socket uploading = new Socket()) {
+        uploading.setSendBufferSize(64 * 1024);
+        uploading.setSoTimeout(10_000);
+        uploading.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        OutputStream out = uploading.getOutputStream();
+        Thread writer = new Thread(() -> {
+          try {
+            out.write(("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: " + size + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < size; sent += chunk.length) {
+              out.write(chunk);
+            }
+            out.write("GET /next HTTP/1.1\r\nHost: example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          } catch (IOException closed) {
+            // the test ended
+          }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        InputStream in = uploading.getInputStream();
+
+        String first = ScriptedUpstream.readHead(in);
+        assertThat(first).startsWith("HTTP/1.1 413 ");
+        in.readNBytes(5);
+        // the client's whole body is read (and dropped) by the gateway, then the next request answered
+        String second = ScriptedUpstream.readHead(in);
+        assertThat(second).as("the answer to the request after the upload").startsWith("HTTP/1.1 413 ");
+      }
+    }
+  }
+
   /** What the scripted upstream does with one request. */
   record Answer(boolean close, long delayMillis, String body) {
 
@@ -220,7 +307,7 @@ class UpstreamConnectionsTest extends TwoUpstreamsFixture {
     }
 
     /** The request head up to its blank line, or null when the connection closed first. */
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int matched = 0;
       for (int b; (b = in.read()) >= 0; ) {
