@@ -108,6 +108,29 @@ class UpstreamConnectionsTest extends TwoUpstreamsFixture {
   }
 
   @Test
+  void waitingForAConnectionCountsAgainstTheConnectTimeout() throws Exception {
+    upstream = new ScriptedUpstream((connection, request) -> Answer.after(1_500, "answer " + request));
+    gateway.close();
+    gateway = new GatewayUnderTest(vertx,
+        new ProxyOptions("127.0.0.1", 1, Duration.ofMillis(300), Duration.ofSeconds(10), 1));
+    gateway.apply(everythingTo(port, upstream.port()));
+
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Reply> first = clients.submit(() -> Http.get(client, port, "example.com", "/"));
+      Thread.sleep(100); // the first holds the only connection
+      java.util.concurrent.Future<Reply> second = clients.submit(() -> Http.get(client, port, "example.com", "/"));
+
+      assertThat(second.get(10, TimeUnit.SECONDS).status()).as("no connection came free in time").isEqualTo(504);
+      assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("answer 1");
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(upstream.requests).hasSize(1);
+    assertThat(gateway.registry.get("archway.upstream.connect.errors").counter().count()).isEqualTo(1);
+  }
+
+  @Test
   void aConnectionHeldBackForASlowClientServesTheNextRequest() throws Exception {
     int size = 16 * 1024 * 1024; // more than the kernel buffers on both sides hold
     upstream = new ScriptedUpstream((connection, request) -> Answer.ok(request == 1 ? "x".repeat(size) : "small"));
@@ -168,7 +191,7 @@ class UpstreamConnectionsTest extends TwoUpstreamsFixture {
                 socket.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 5\r\n\r\nlarge"
                     .getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
-                Thread.sleep(15_000); // keeps the connection open, reads nothing more
+                Thread.sleep(5_000); // keeps the connection open, reads nothing more
               } catch (IOException | InterruptedException gone) {
                 // the gateway closed the connection
               }

@@ -253,7 +253,7 @@ final class ProxyExchange {
         closeTry();
         request.response().reset(); // a truncated answer must not look complete
       } else if (!stale(this)) {
-        if (!answerStarted && reusedConnection && mayRetryStale()) {
+        if (!answerStarted && reusedConnection && cause instanceof UpstreamConnection.Closed && mayRetryStale()) {
           staleRetry(this, cause);
         } else {
           tryFailed(this, cause, false);
@@ -279,13 +279,19 @@ final class ProxyExchange {
   private void send(Try attempt) {
     HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
     UpstreamHead.writeHeaders(request, route, headers);
-    headers.set(HttpHeaders.HOST, authority != null ? authority : attempt.connection.target().toString());
+    headers.set(HttpHeaders.HOST, authority != null ? authority : hostHeader(attempt.connection.target()));
     UpstreamConnection.Body sending = attempt.connection.send(attempt, method, uri, headers, hasBody,
         options.idleTimeout().toMillis(), keepAliveMillis());
     if (sending != null) {
       bodySent = true;
       body.sendTo(sending);
     }
+  }
+
+  /** {@code host:port} of the target, an IPv6 address in brackets: for a client that named no host. */
+  private static String hostHeader(dev.archway.gateway.upstream.Target target) {
+    String host = target.host();
+    return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + target.port();
   }
 
   private long keepAliveMillis() {
@@ -338,8 +344,10 @@ final class ProxyExchange {
       }
     });
     response.exceptionHandler(failed -> {
-      closeTry();
-      attempt.abandon();
+      if (relaying == attempt && tryOpen) { // the connection may be serving another exchange by now
+        closeTry();
+        attempt.abandon();
+      }
       response.reset();
     });
   }

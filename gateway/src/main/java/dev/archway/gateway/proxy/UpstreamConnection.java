@@ -78,6 +78,18 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     void reset();
   }
 
+  /**
+   * The connection closed or was reset under an exchange (not a timeout, not a malformed answer):
+   * before any of the answer arrived, on a kept-alive connection, the upstream most likely never
+   * saw the request.
+   */
+  static final class Closed extends IOException {
+
+    Closed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Answers whose head or line is larger than this fail the try (what Vert.x's client allowed). */
   private static final int MAX_INITIAL_LINE = 4096;
   private static final int MAX_HEADER_SIZE = 8192;
@@ -204,39 +216,48 @@ final class UpstreamConnection extends ChannelDuplexHandler {
         return;
       }
       int status = head.status().code();
-      if (status < 200 && status != 101) {
+      if (status == 101) {
+        // nobody asked to switch protocols (WebSocket handshakes take another way): what follows is not HTTP
+        fail(new IOException("upstream " + target + " switched protocols unasked (101)"));
+        return;
+      }
+      if (status < 200) {
         informational = true; // 100 Continue, 103 Early Hints: the real answer follows
         return;
       }
       answerStarted = true;
-      reusable = status != 101 && HttpUtil.isKeepAlive(head);
+      reusable = HttpUtil.isKeepAlive(head);
       exchange.head(head);
     }
-    if (msg instanceof HttpContent) {
-      HttpContent content = (HttpContent) msg;
-      try {
-        if (informational) {
-          informational = !(content instanceof LastHttpContent);
-          return;
-        }
-        if (exchange == null || !answerStarted) {
-          unexpected(ctx, null);
-          return;
-        }
-        if (content.decoderResult().isFailure()) {
-          fail(new IOException("upstream " + target + " sent an invalid body: "
-              + content.decoderResult().cause().getMessage()));
-          return;
-        }
-        if (content.content().isReadable()) {
-          exchange.content(content.content());
-        }
-        if (content instanceof LastHttpContent && exchange != null) {
-          answerEnded();
-        }
-      } finally {
-        content.release();
+    if (!(msg instanceof HttpContent)) {
+      if (!(msg instanceof HttpResponse)) {
+        unexpected(ctx, msg);
       }
+      return;
+    }
+    HttpContent content = (HttpContent) msg;
+    try {
+      if (informational) {
+        informational = !(content instanceof LastHttpContent);
+        return;
+      }
+      if (exchange == null || !answerStarted) {
+        unexpected(ctx, null);
+        return;
+      }
+      if (content.decoderResult().isFailure()) {
+        fail(new IOException("upstream " + target + " sent an invalid body: "
+            + content.decoderResult().cause().getMessage()));
+        return;
+      }
+      if (content.content().isReadable()) {
+        exchange.content(content.content());
+      }
+      if (content instanceof LastHttpContent && exchange != null) {
+        answerEnded();
+      }
+    } finally {
+      content.release();
     }
   }
 
@@ -254,15 +275,16 @@ final class UpstreamConnection extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     pool.closed(this);
     if (exchange != null) {
-      fail(new IOException("upstream " + target + " closed the connection"
-          + (answerStarted ? " during the answer" : " before answering")));
+      fail(new Closed("upstream " + target + " closed the connection"
+          + (answerStarted ? " during the answer" : " before answering"), null));
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (exchange != null) {
-      fail(cause);
+      // socket errors (reset by peer, broken pipe) are the connection closing under the exchange
+      fail(cause instanceof IOException ? new Closed("upstream " + target + ": " + cause.getMessage(), cause) : cause);
     } else {
       ctx.close();
     }
@@ -305,10 +327,14 @@ final class UpstreamConnection extends ChannelDuplexHandler {
 
   private void detach() {
     exchange = null;
+    Runnable held = drained;
     drained = null;
     if (idleCheck != null) {
       idleCheck.cancel(false);
       idleCheck = null;
+    }
+    if (held != null) {
+      held.run(); // a client body held back for this exchange reads on; the rest of it is dropped
     }
   }
 

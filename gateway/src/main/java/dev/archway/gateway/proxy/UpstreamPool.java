@@ -10,6 +10,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.impl.VertxInternal;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -86,7 +88,17 @@ final class UpstreamPool {
       return null;
     }
     Ticket ticket = new Ticket(waiter);
-    pool.waiting.add(new Waiting(ticket, connectTimeoutMillis));
+    Waiting waiting = new Waiting(ticket, connectTimeoutMillis);
+    pool.waiting.add(waiting);
+    // waiting for a connection counts against the connect timeout, as it did in Vert.x's pool
+    waiting.timer = loop.schedule(() -> {
+      if (ticket.waiter != null && pool.waiting.remove(waiting)) {
+        Waiter gaveUp = ticket.waiter;
+        ticket.cancel();
+        gaveUp.failed(new ConnectTimeoutException("no connection to " + target + " within "
+            + connectTimeoutMillis + " ms: all " + maxPerTarget + " of this event loop are busy"));
+      }
+    }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
     return ticket;
   }
 
@@ -123,10 +135,12 @@ final class UpstreamPool {
     Waiting next = pool.nextWaiting();
     if (next != null) {
       connect(pool, next.connectTimeoutMillis, next.ticket.waiter);
+    } else if (pool.unused()) {
+      targets.remove(pool.target); // a target no longer in use (a pod gone): nothing of it is kept
     }
   }
 
-  /** Closes every connection; exchanges still using one fail. */
+  /** Closes every idle connection and fails every waiting exchange; busy connections end with their exchange. */
   void close() {
     closed = true;
     if (sweeper != null) {
@@ -137,7 +151,9 @@ final class UpstreamPool {
         idle.close();
       }
       pool.idle.clear();
-      pool.waiting.clear();
+      for (Waiting next; (next = pool.nextWaiting()) != null; ) {
+        next.ticket.waiter.failed(new ConnectException("listener closed"));
+      }
     }
   }
 
@@ -166,7 +182,13 @@ final class UpstreamPool {
   private void sweep() {
     long now = System.nanoTime();
     boolean anyIdle = false;
-    for (PerTarget pool : targets.values()) {
+    Iterator<PerTarget> pools = targets.values().iterator();
+    while (pools.hasNext()) {
+      PerTarget pool = pools.next();
+      if (pool.unused()) {
+        pools.remove(); // a target no longer in use (a pod gone): nothing of it is kept
+        continue;
+      }
       Iterator<UpstreamConnection> idle = pool.idle.iterator();
       while (idle.hasNext()) {
         UpstreamConnection connection = idle.next();
@@ -188,6 +210,7 @@ final class UpstreamPool {
 
     final Ticket ticket;
     final long connectTimeoutMillis;
+    ScheduledFuture<?> timer;
 
     Waiting(Ticket ticket, long connectTimeoutMillis) {
       this.ticket = ticket;
@@ -207,13 +230,15 @@ final class UpstreamPool {
       this.target = target;
     }
 
-    /** The most recently released idle connection still open, or null. */
+    /** The most recently released idle connection still open and within its keep-alive, or null. */
     UpstreamConnection takeIdle() {
       UpstreamConnection connection;
+      long now = System.nanoTime();
       while ((connection = idle.pollLast()) != null) {
-        if (connection.isActive()) {
+        if (connection.isActive() && now - connection.keepAliveDeadline < 0) {
           return connection;
         }
+        connection.close(); // its keep-alive ended since the last sweep
       }
       return null;
     }
@@ -221,11 +246,18 @@ final class UpstreamPool {
     Waiting nextWaiting() {
       Waiting next;
       while ((next = waiting.poll()) != null) {
+        if (next.timer != null) {
+          next.timer.cancel(false);
+        }
         if (next.ticket.waiter != null) {
           return next;
         }
       }
       return null;
+    }
+
+    boolean unused() {
+      return open == 0 && idle.isEmpty() && waiting.isEmpty();
     }
   }
 }
