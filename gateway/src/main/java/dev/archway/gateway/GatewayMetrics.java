@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code archway_requests_total{route,status}} answers to clients by status class
  *   <li>{@code archway_request_duration_seconds{route}} downstream latency, histogram buckets
  *   <li>{@code archway_upstream_requests_total{service,status}} answers of targets, every try
+ *   <li>{@code archway_upstream_request_duration_seconds{service}} upstream latency: from a try's
+ *       start (waiting for and making a connection included) to its answer's head, histogram buckets
  *   <li>{@code archway_upstream_connect_errors_total{service}}, {@code archway_upstream_retries_total{service}}
  *   <li>{@code archway_downstream_connections} client connections open on all listeners
  *   <li>{@code archway_config_info{version}}, {@code archway_config_reloads_total{result}},
@@ -38,6 +40,7 @@ public final class GatewayMetrics implements RequestMetrics {
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter[]> upstreamRequests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> connectErrors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
@@ -94,6 +97,11 @@ public final class GatewayMetrics implements RequestMetrics {
     retryCounter(service).increment();
   }
 
+  @Override
+  public void upstreamDuration(String service, long nanos) {
+    upstreamTimer(service).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   /**
    * The route's meters: looked up by name on the route's first answer, then held, so later
    * requests touch only the meters. Registered on first use: a large config adds no series for
@@ -130,6 +138,7 @@ public final class GatewayMetrics implements RequestMetrics {
   public ServiceMeters service(String service) {
     return new ServiceMeters() {
       private volatile Counter[] answers;
+      private volatile Timer timer;
 
       @Override
       public void answered(int status) {
@@ -149,6 +158,15 @@ public final class GatewayMetrics implements RequestMetrics {
       public void retry() {
         retryCounter(service).increment();
       }
+
+      @Override
+      public void answerTime(long nanos) {
+        Timer t = timer;
+        if (t == null) {
+          timer = t = upstreamTimer(service);
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
+      }
     };
   }
 
@@ -163,6 +181,14 @@ public final class GatewayMetrics implements RequestMetrics {
     return durations.computeIfAbsent(route, r -> Timer.builder("archway.request.duration")
         .description("Time from a request's arrival to the end of its answer, by route")
         .tag("route", r)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry));
+  }
+
+  private Timer upstreamTimer(String service) {
+    return upstreamDurations.computeIfAbsent(service, s -> Timer.builder("archway.upstream.request.duration")
+        .description("Time from the start of a try (connection included) to the head of its answer, by service")
+        .tag("service", s)
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry));
   }

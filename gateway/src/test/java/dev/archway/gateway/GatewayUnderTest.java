@@ -67,6 +67,11 @@ final class GatewayUnderTest implements AutoCloseable {
       public void retry(String service) {
         metrics.retry(service);
       }
+
+      @Override
+      public void upstreamDuration(String service, long nanos) {
+        metrics.upstreamDuration(service, nanos);
+      }
     };
     listeners = new ListenerSet(vertx, options, live::routeTable, recording);
     metrics.downstreamConnections(listeners);

@@ -43,6 +43,12 @@ class MetricsTest extends TwoUpstreamsFixture {
     assertThat(gateway.registry.find("archway.request.duration").timers())
         .as("one series per route, not per path").hasSize(1);
     assertThat(gateway.registry.get("archway.config.reload.duration").timer().count()).isEqualTo(1);
+    // upstream latency: each try until its answer's head; /slow answers 300 ms after its body
+    Timer upstreamLatency = gateway.registry.get("archway.upstream.request.duration").tag("service", "test/svc")
+        .timer();
+    assertThat(upstreamLatency.count()).isEqualTo(4);
+    assertThat(upstreamLatency.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
+    assertThat(upstreamLatency.takeSnapshot().histogramCounts()).isNotEmpty();
   }
 
   @Test

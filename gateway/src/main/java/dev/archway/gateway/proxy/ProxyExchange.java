@@ -196,6 +196,7 @@ final class ProxyExchange {
   private final class Try implements UpstreamPool.Waiter, UpstreamConnection.Exchange {
 
     final int number;
+    final long started = System.nanoTime();
     UpstreamPool.Ticket ticket;
     UpstreamConnection connection;
     boolean reusedConnection;
@@ -301,6 +302,7 @@ final class ProxyExchange {
   private void answered(Try attempt, HttpResponse head) {
     int status = head.status().code();
     upstream.meters().answered(status);
+    upstream.meters().answerTime(System.nanoTime() - attempt.started);
     upstream.report(endpoint, status);
     if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
       Endpoint previous = endpoint;

@@ -28,6 +28,9 @@ public interface RequestMetrics {
   /** A request to {@code service} is tried again. */
   default void retry(String service) {}
 
+  /** A try to a target of {@code service} got its answer's head after {@code nanos}. */
+  default void upstreamDuration(String service, long nanos) {}
+
   /** The meters of one route, resolved when a config is compiled; by default the methods above. */
   default RouteMeters route(String route) {
     return new RouteMeters() {
@@ -59,6 +62,11 @@ public interface RequestMetrics {
       @Override
       public void retry() {
         RequestMetrics.this.retry(service);
+      }
+
+      @Override
+      public void answerTime(long nanos) {
+        upstreamDuration(service, nanos);
       }
     };
   }

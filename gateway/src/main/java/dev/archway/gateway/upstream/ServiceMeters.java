@@ -16,6 +16,9 @@ public interface ServiceMeters {
 
     @Override
     public void retry() {}
+
+    @Override
+    public void answerTime(long nanos) {}
   };
 
   /** A try to a target got {@code status}. */
@@ -26,4 +29,7 @@ public interface ServiceMeters {
 
   /** A request is tried again. */
   void retry();
+
+  /** A try got its answer's head {@code nanos} after it started (connecting included). */
+  void answerTime(long nanos);
 }
