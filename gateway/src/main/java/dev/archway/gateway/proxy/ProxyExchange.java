@@ -242,9 +242,9 @@ final class ProxyExchange {
     }
 
     @Override
-    public void end() {
+    public void end(ByteBuf last) {
       if (relaying == this) {
-        relayEnded();
+        relayEnded(last);
       }
     }
 
@@ -357,21 +357,30 @@ final class ProxyExchange {
   /** Copies a part of the answer's body to the client (the upstream's buffer is reused after this). */
   private void relayChunk(ByteBuf content) {
     HttpServerResponse response = request.response();
-    // one copy into a Vert.x heap buffer (what Vert.x's own client does with what it reads)
-    int length = content.readableBytes();
-    response.write(Buffer.buffer(VertxByteBufAllocator.DEFAULT.heapBuffer(length, length).writeBytes(content)), null);
+    response.write(copy(content), null);
     if (response.writeQueueFull()) {
       relaying.connection.pauseReading();
     }
   }
 
-  private void relayEnded() {
+  /** The answer is complete: so is the client's, its last part written with the end. */
+  private void relayEnded(ByteBuf last) {
     closeTry();
     if (clientFaulted) {
       request.response().reset(); // a truncated body must not look complete
       return;
     }
-    request.response().end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
+    if (last == null) {
+      request.response().end((io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>>) null);
+    } else {
+      request.response().end(copy(last), null);
+    }
+  }
+
+  /** One copy into a Vert.x heap buffer (what Vert.x's own client does with what it reads). */
+  private static Buffer copy(ByteBuf content) {
+    int length = content.readableBytes();
+    return Buffer.buffer(VertxByteBufAllocator.DEFAULT.heapBuffer(length, length).writeBytes(content));
   }
 
   /** The current try failed before an answer: connect failure, per-try or idle timeout, reset. */

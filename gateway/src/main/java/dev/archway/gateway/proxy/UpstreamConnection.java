@@ -48,8 +48,12 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     /** Part of the answer's body; valid only during the call. */
     void content(ByteBuf content);
 
-    /** The answer is complete. */
-    void end();
+    /**
+     * The answer is complete.
+     *
+     * @param last the body's last part when it came with the end (valid only during the call), else null
+     */
+    void end(ByteBuf last);
 
     /**
      * The exchange broke: the connection closed, reset, timed out or sent garbage.
@@ -250,11 +254,12 @@ final class UpstreamConnection extends ChannelDuplexHandler {
             + content.decoderResult().cause().getMessage()));
         return;
       }
-      if (content.content().isReadable()) {
-        exchange.content(content.content());
-      }
-      if (content instanceof LastHttpContent && exchange != null) {
-        answerEnded();
+      boolean last = content instanceof LastHttpContent;
+      ByteBuf bytes = content.content();
+      if (last) {
+        answerEnded(bytes.isReadable() ? bytes : null); // one write for a small answer's body and its end
+      } else if (bytes.isReadable()) {
+        exchange.content(bytes);
       }
     } finally {
       content.release();
@@ -299,7 +304,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     }
   }
 
-  private void answerEnded() {
+  private void answerEnded(ByteBuf last) {
     answerEnded = true;
     Exchange done = exchange;
     if (requestEnded) {
@@ -310,7 +315,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
       detach();
       channel.close();
     }
-    done.end();
+    done.end(last);
   }
 
   /** Request and answer are both complete: the connection goes back to its pool, or closes. */
