@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gateway's meters. Labels are route and service names and status classes, never paths or
@@ -109,26 +110,17 @@ public final class GatewayMetrics implements RequestMetrics {
    */
   @Override
   public RouteMeters route(String route) {
+    Held<Counter[]> answers = new Held<>(() -> requests.computeIfAbsent(route, this::countersFor));
+    Held<Timer> timer = new Held<>(() -> durationTimer(route));
     return new RouteMeters() {
-      private volatile Counter[] answers;
-      private volatile Timer timer;
-
       @Override
       public void answered(int status) {
-        Counter[] counters = answers;
-        if (counters == null) {
-          answers = counters = requests.computeIfAbsent(route, GatewayMetrics.this::countersFor);
-        }
-        increment(counters, status);
+        increment(answers.get(), status);
       }
 
       @Override
       public void duration(long nanos) {
-        Timer t = timer;
-        if (t == null) {
-          timer = t = durationTimer(route);
-        }
-        t.record(nanos, TimeUnit.NANOSECONDS);
+        timer.get().record(nanos, TimeUnit.NANOSECONDS);
       }
     };
   }
@@ -136,17 +128,12 @@ public final class GatewayMetrics implements RequestMetrics {
   /** The service's meters: looked up by name on first use, then held (see {@link #route}). */
   @Override
   public ServiceMeters service(String service) {
+    Held<Counter[]> answers = new Held<>(() -> upstreamCounters(service));
+    Held<Timer> timer = new Held<>(() -> upstreamTimer(service));
     return new ServiceMeters() {
-      private volatile Counter[] answers;
-      private volatile Timer timer;
-
       @Override
       public void answered(int status) {
-        Counter[] counters = answers;
-        if (counters == null) {
-          answers = counters = upstreamCounters(service);
-        }
-        increment(counters, status);
+        increment(answers.get(), status);
       }
 
       @Override
@@ -161,13 +148,28 @@ public final class GatewayMetrics implements RequestMetrics {
 
       @Override
       public void answerTime(long nanos) {
-        Timer t = timer;
-        if (t == null) {
-          timer = t = upstreamTimer(service);
-        }
-        t.record(nanos, TimeUnit.NANOSECONDS);
+        timer.get().record(nanos, TimeUnit.NANOSECONDS);
       }
     };
+  }
+
+  /** A meter looked up (and registered) on first use, then held. */
+  private static final class Held<T> {
+
+    private final Supplier<T> lookup;
+    private volatile T meter;
+
+    Held(Supplier<T> lookup) {
+      this.lookup = lookup;
+    }
+
+    T get() {
+      T held = meter;
+      if (held == null) {
+        meter = held = lookup.get();
+      }
+      return held;
+    }
   }
 
   private static void increment(Counter[] byClass, int status) {
@@ -178,17 +180,21 @@ public final class GatewayMetrics implements RequestMetrics {
   }
 
   private Timer durationTimer(String route) {
-    return durations.computeIfAbsent(route, r -> Timer.builder("archway.request.duration")
-        .description("Time from a request's arrival to the end of its answer, by route")
-        .tag("route", r)
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry));
+    return latency(durations, "archway.request.duration",
+        "Time from a request's arrival to the end of its answer, by route", "route", route);
   }
 
   private Timer upstreamTimer(String service) {
-    return upstreamDurations.computeIfAbsent(service, s -> Timer.builder("archway.upstream.request.duration")
-        .description("Time from the start of a try (connection included) to the head of its answer, by service")
-        .tag("service", s)
+    return latency(upstreamDurations, "archway.upstream.request.duration",
+        "Time from the start of a try (connection included) to the head of its answer, by service", "service", service);
+  }
+
+  /** A latency histogram (the same buckets for all) of one route or service, registered once. */
+  private Timer latency(ConcurrentHashMap<String, Timer> timers, String name, String description, String tag,
+      String value) {
+    return timers.computeIfAbsent(value, v -> Timer.builder(name)
+        .description(description)
+        .tag(tag, v)
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry));
   }
