@@ -222,6 +222,31 @@ class Http2ProxyTest {
   }
 
   @Test
+  void aBodyThatStallsMidwayGets408AndTheConnectionCarriesOn() throws Exception {
+    ClientLimits d = ClientLimits.DEFAULTS;
+    gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(Http2Options.DEFAULT)
+        .withLimits(new ClientLimits(d.maxHeaderSize(), d.maxRequestLine(), d.maxBodySize(), d.headerTimeout(),
+            Duration.ofMillis(500), d.idleTimeout())));
+    gateway.apply(Configs.everythingTo(port, a.port()));
+    HttpClient client = h2(false);
+
+    // part of a body, then nothing: the client never ends its stream
+    int status = client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
+            .setURI("/slow"))
+        .compose(request -> {
+          request.setChunked(true);
+          request.write(Buffer.buffer("the first part of a body"));
+          return request.response().map(HttpClientResponse::statusCode);
+        })
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(status).isEqualTo(408);
+    Reply next = send(client, HttpMethod.GET, "example.com", "/", null);
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(connections).as("only the stream was at fault").hasSize(1);
+  }
+
+  @Test
   void bodiesAreRelayedAsTheyArriveNotWhenComplete() throws Exception {
     gateway(Http2Options.DEFAULT);
     CompletableFuture<String> firstRequestChunk = new CompletableFuture<>();

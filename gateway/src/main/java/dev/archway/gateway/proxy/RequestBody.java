@@ -1,6 +1,7 @@
 package dev.archway.gateway.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -14,23 +15,33 @@ import java.util.Locale;
  */
 final class RequestBody {
 
-  /** Told when an HTTP/2 body goes past the size limit (HTTP/1.x bodies are held to it by the decoder). */
-  interface TooLarge {
+  /**
+   * Told when an HTTP/2 body goes past the size limit or stalls (HTTP/1.x bodies are held to the
+   * limits by the connection's decoder, {@link ConnectionGuard}).
+   */
+  interface ClientFault {
     void clientFault(int status, String message);
   }
 
   private final HttpServerRequest request;
   private final ClientLimits limits;
-  private final TooLarge tooLarge;
+  private final ClientFault fault;
+  private final Vertx vertx;
   private long received;
+  /** HTTP/2 body silence: when data last came, whether it is held back on purpose, the check. */
+  private long lastData;
+  private boolean heldBack;
+  private long stallTimer = -1;
+  private boolean bodyDone;
   private boolean started;
   private boolean endedEmpty;
   private boolean wrote;
 
-  RequestBody(HttpServerRequest request, ClientLimits limits, TooLarge tooLarge) {
+  RequestBody(Vertx vertx, HttpServerRequest request, ClientLimits limits, ClientFault fault) {
+    this.vertx = vertx;
     this.request = request;
     this.limits = limits;
-    this.tooLarge = tooLarge;
+    this.fault = fault;
   }
 
   /**
@@ -79,12 +90,17 @@ final class RequestBody {
     if (!lengthKnown && !onFirstBytes) {
       sending.chunked();
     }
+    if (http2) {
+      watchForStalls();
+    }
     request.handler(data -> {
       if (http2) {
+        lastData = System.nanoTime();
         received += data.length();
         if (limits.bodyTooLarge(received)) {
           // nothing of it goes on: the try is dropped, the stream answered 413 or reset
-          tooLarge.clientFault(413, "request body larger than " + limits.maxBodySize() + " bytes");
+          bodyDone();
+          fault.clientFault(413, "request body larger than " + limits.maxBodySize() + " bytes");
           return;
         }
       }
@@ -97,14 +113,60 @@ final class RequestBody {
       }
       if (!sending.write(data)) {
         request.pause();
-        sending.onDrain(request::resume);
+        heldBack = true; // the upstream is slower: the client's silence is ours, not its own
+        sending.onDrain(() -> {
+          heldBack = false;
+          lastData = System.nanoTime();
+          request.resume();
+        });
       }
     });
-    request.exceptionHandler(broken -> sending.reset());
+    request.exceptionHandler(broken -> {
+      bodyDone();
+      sending.reset();
+    });
     request.endHandler(ended -> {
+      bodyDone();
       endedEmpty = onFirstBytes && !wrote;
       sending.end();
     });
     request.resume();
+  }
+
+  /**
+   * An HTTP/2 client that stops sending its body midway for longer than the body timeout gets 408
+   * (or its stream reset once the answer started), like an HTTP/1.x client does from the decoder.
+   */
+  private void watchForStalls() {
+    long timeout = limits.bodyTimeout().toMillis();
+    if (timeout <= 0) {
+      return;
+    }
+    lastData = System.nanoTime();
+    stallTimer = vertx.setTimer(timeout, id -> checkStall(timeout));
+  }
+
+  private void checkStall(long timeoutMillis) {
+    stallTimer = -1;
+    if (bodyDone) {
+      return;
+    }
+    long quietMillis = (System.nanoTime() - lastData) / 1_000_000;
+    if (!heldBack && quietMillis >= timeoutMillis) {
+      bodyDone();
+      fault.clientFault(408, "request body not received in time");
+      return;
+    }
+    long next = heldBack ? timeoutMillis : Math.max(1, timeoutMillis - quietMillis);
+    stallTimer = vertx.setTimer(next, id -> checkStall(timeoutMillis));
+  }
+
+  /** The body ended, failed or was refused: no more stall checks. */
+  private void bodyDone() {
+    bodyDone = true;
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
   }
 }
