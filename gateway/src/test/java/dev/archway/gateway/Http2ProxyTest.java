@@ -96,6 +96,15 @@ class Http2ProxyTest {
     gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(http2));
   }
 
+  /** h2c on, everything to upstream a, the default client limits but for the body's size and timeout. */
+  private void gatewayWithBodyLimits(long maxBodySize, Duration bodyTimeout) {
+    ClientLimits d = ClientLimits.DEFAULTS;
+    gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(Http2Options.DEFAULT)
+        .withLimits(new ClientLimits(d.maxHeaderSize(), d.maxRequestLine(), maxBodySize, d.headerTimeout(),
+            bodyTimeout, d.idleTimeout())));
+    gateway.apply(Configs.everythingTo(port, a.port()));
+  }
+
   /** An HTTP/2 client with one connection at most. */
   private HttpClient h2(boolean upgrade) {
     HttpClient client = vertx.httpClientBuilder()
@@ -194,11 +203,7 @@ class Http2ProxyTest {
 
   @Test
   void aStreamedBodyPastTheLimitGets413AndTheConnectionCarriesOn() throws Exception {
-    ClientLimits d = ClientLimits.DEFAULTS;
-    gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(Http2Options.DEFAULT)
-        .withLimits(new ClientLimits(d.maxHeaderSize(), d.maxRequestLine(), 64 * 1024, d.headerTimeout(),
-            d.bodyTimeout(), d.idleTimeout())));
-    gateway.apply(Configs.everythingTo(port, a.port()));
+    gatewayWithBodyLimits(64 * 1024, ClientLimits.DEFAULTS.bodyTimeout());
     HttpClient client = h2(false);
     Buffer slice = Buffer.buffer(new byte[16 * 1024]);
 
@@ -223,11 +228,7 @@ class Http2ProxyTest {
 
   @Test
   void aBodyThatStallsMidwayGets408AndTheConnectionCarriesOn() throws Exception {
-    ClientLimits d = ClientLimits.DEFAULTS;
-    gateway = new GatewayUnderTest(vertx, GatewayUnderTest.OPTIONS.withHttp2(Http2Options.DEFAULT)
-        .withLimits(new ClientLimits(d.maxHeaderSize(), d.maxRequestLine(), d.maxBodySize(), d.headerTimeout(),
-            Duration.ofMillis(500), d.idleTimeout())));
-    gateway.apply(Configs.everythingTo(port, a.port()));
+    gatewayWithBodyLimits(ClientLimits.DEFAULTS.maxBodySize(), Duration.ofMillis(500));
     HttpClient client = h2(false);
 
     // part of a body, then nothing: the client never ends its stream
