@@ -208,22 +208,15 @@ class Http2ProxyTest {
     Buffer slice = Buffer.buffer(new byte[16 * 1024]);
 
     // no Content-Length: only counting the DATA frames finds it too large; /slow answers once the body is in
-    int status = client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
-            .setURI("/slow"))
-        .compose(request -> {
-          request.setChunked(true);
-          for (int i = 0; i < 16; i++) {
-            request.write(slice);
-          }
-          request.end();
-          return request.response().map(HttpClientResponse::statusCode);
-        })
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    int status = putToSlow(client, request -> {
+      for (int i = 0; i < 16; i++) {
+        request.write(slice);
+      }
+      request.end();
+    });
 
     assertThat(status).isEqualTo(413);
-    Reply next = send(client, HttpMethod.GET, "example.com", "/", null);
-    assertThat(next.status()).isEqualTo(200);
-    assertThat(connections).as("only the stream was at fault").hasSize(1);
+    assertTheConnectionCarriesOn(client);
   }
 
   @Test
@@ -232,16 +225,26 @@ class Http2ProxyTest {
     HttpClient client = h2(false);
 
     // part of a body, then nothing: the client never ends its stream
-    int status = client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
+    int status = putToSlow(client, request -> request.write(Buffer.buffer("the first part of a body")));
+
+    assertThat(status).isEqualTo(408);
+    assertTheConnectionCarriesOn(client);
+  }
+
+  /** A chunked PUT to /slow (answered once its body is in), its body written by {@code writing}: the status. */
+  private int putToSlow(HttpClient client, java.util.function.Consumer<HttpClientRequest> writing) throws Exception {
+    return client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
             .setURI("/slow"))
         .compose(request -> {
           request.setChunked(true);
-          request.write(Buffer.buffer("the first part of a body"));
+          writing.accept(request);
           return request.response().map(HttpClientResponse::statusCode);
         })
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
 
-    assertThat(status).isEqualTo(408);
+  /** After a stream's fault, the same connection serves the next request. */
+  private void assertTheConnectionCarriesOn(HttpClient client) {
     Reply next = send(client, HttpMethod.GET, "example.com", "/", null);
     assertThat(next.status()).isEqualTo(200);
     assertThat(connections).as("only the stream was at fault").hasSize(1);
