@@ -118,7 +118,7 @@ final class ProxyExchange {
 
   /** The target of the latest try ({@code host:port}), or null before the first. */
   String target() {
-    return endpoint == null ? null : endpoint.target().host() + ":" + endpoint.target().port();
+    return endpoint == null ? null : endpoint.target().toString();
   }
 
   /**
@@ -177,14 +177,14 @@ final class ProxyExchange {
     tries++;
     tryOpen = true;
     tryIsRetry = isRetry;
-    Try attempt = new Try(tries);
+    Try attempt = new Try();
     current = attempt;
     upstream.tryStarted(picked);
     if (retry != null && retry.perTryTimeoutMillis() > 0) {
       tryTimer = vertx.setTimer(retry.perTryTimeoutMillis(), id -> {
         if (!stale(attempt)) {
           tryTimer = -1;
-          tryFailed(attempt, new TimeoutException("no answer within the per-try timeout"), false);
+          tryFailed(new TimeoutException("no answer within the per-try timeout"), false);
         }
       });
     }
@@ -195,15 +195,10 @@ final class ProxyExchange {
   /** One try: the connection it waits for or uses, and what that connection reports. */
   private final class Try implements UpstreamPool.Waiter, UpstreamConnection.Exchange {
 
-    final int number;
     final long started = System.nanoTime();
     UpstreamPool.Ticket ticket;
     UpstreamConnection connection;
     boolean reusedConnection;
-
-    Try(int number) {
-      this.number = number;
-    }
 
     @Override
     public void acquired(UpstreamConnection acquired) {
@@ -223,7 +218,7 @@ final class ProxyExchange {
       ticket = null;
       if (!stale(this)) {
         upstream.meters().connectError();
-        tryFailed(this, cause, true);
+        tryFailed(cause, true);
       }
     }
 
@@ -255,9 +250,9 @@ final class ProxyExchange {
         request.response().reset(); // a truncated answer must not look complete
       } else if (!stale(this)) {
         if (!answerStarted && reusedConnection && cause instanceof UpstreamConnection.Closed && mayRetryStale()) {
-          staleRetry(this, cause);
+          staleRetry(cause);
         } else {
-          tryFailed(this, cause, false);
+          tryFailed(cause, false);
         }
       }
     }
@@ -306,8 +301,7 @@ final class ProxyExchange {
     upstream.report(endpoint, status);
     if (retry != null && retry.retryOn().contains(status) && mayRetry(false)) {
       Endpoint previous = endpoint;
-      closeTry();
-      attempt.abandon();
+      abortTry();
       upstream.meters().retry();
       attempt(previous, true);
       return;
@@ -320,8 +314,7 @@ final class ProxyExchange {
     decide();
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
-      closeTry();
-      attempt.abandon();
+      abortTry();
       return;
     }
     relaying = attempt;
@@ -346,9 +339,8 @@ final class ProxyExchange {
       }
     });
     response.exceptionHandler(failed -> {
-      if (relaying == attempt && tryOpen) { // the connection may be serving another exchange by now
-        closeTry();
-        attempt.abandon();
+      if (relaying == attempt) { // else the connection may be serving another exchange by now
+        abortTry();
       }
       response.reset();
     });
@@ -384,11 +376,10 @@ final class ProxyExchange {
   }
 
   /** The current try failed before an answer: connect failure, per-try or idle timeout, reset. */
-  private void tryFailed(Try attempt, Throwable cause, boolean connectFailure) {
+  private void tryFailed(Throwable cause, boolean connectFailure) {
     Endpoint failed = endpoint;
     upstream.report(failed, 0);
-    closeTry(); // first: the abandon below must find the try stale
-    attempt.abandon();
+    abortTry();
     boolean timeout = isTimeout(cause);
     LOG.debugf("%s %s via %s to %s (%s) try %d: %s", request.method(), request.path(), route, failed,
         upstream.service(), tries, cause);
@@ -407,16 +398,13 @@ final class ProxyExchange {
    * goes again, once, on a new connection to the same target, without blaming the target and
    * whatever the service's retry policy (nginx and Envoy do the same).
    */
-  private void staleRetry(Try attempt, Throwable cause) {
+  private void staleRetry(Throwable cause) {
     LOG.debugf("%s %s via %s to %s: kept-alive connection closed under the request (%s), again on a new one",
         request.method(), request.path(), route, endpoint, cause.getMessage());
     staleRetries++;
     boolean wasRetry = tryIsRetry;
-    if (wasRetry) {
-      tryIsRetry = false; // the budget it holds carries over to the new try
-    }
-    closeTry();
-    attempt.abandon();
+    tryIsRetry = false; // the retry budget it may hold carries over to the new try
+    abortTry();
     tryOn(endpoint, wasRetry, true);
   }
 
@@ -497,7 +485,10 @@ final class ProxyExchange {
     cancelTryTimer();
   }
 
-  /** Ends the current try, if open, and gives up its connection. */
+  /**
+   * Ends the current try, if open, and gives up its connection or its place in line (in that
+   * order: the connection's last callbacks must find the try over).
+   */
   private void abortTry() {
     if (tryOpen) {
       Try attempt = current;

@@ -108,7 +108,6 @@ final class UpstreamConnection extends ChannelDuplexHandler {
   private HttpMethod method;
   private boolean requestEnded;
   private boolean answerStarted;
-  private boolean answerEnded;
   private boolean informational;
   private boolean reusable;
   private long idleTimeoutNanos;
@@ -161,7 +160,6 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     this.method = method;
     requestEnded = !hasBody;
     answerStarted = false;
-    answerEnded = false;
     informational = false;
     reusable = true;
     drained = null;
@@ -175,7 +173,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
           headers, EmptyHttpHeaders.INSTANCE), channel.voidPromise());
       return null;
     }
-    return new RequestBody(to, new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, headers));
+    return new OutgoingBody(to, new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri, headers));
   }
 
   /** Stops reading the answer (the client is slower than the upstream). */
@@ -305,15 +303,13 @@ final class UpstreamConnection extends ChannelDuplexHandler {
   }
 
   private void answerEnded(ByteBuf last) {
-    answerEnded = true;
     Exchange done = exchange;
     if (requestEnded) {
       completed();
     } else {
       // the upstream answered before the request's body was all sent: what is still to come of it
       // would be read as the next request, so the connection ends with this exchange
-      detach();
-      channel.close();
+      abort();
     }
     done.end(last);
   }
@@ -367,13 +363,17 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     }
   }
 
-  /** A request body on its way upstream; inert once its exchange is over. */
-  private final class RequestBody implements Body {
+  /**
+   * A request body on its way upstream; inert once its exchange is over (an answer that ends first
+   * closes the connection, see {@link #answerEnded}).
+   */
+  private final class OutgoingBody implements Body {
 
     private final Exchange owner;
+    /** The request's head until the first part of the body or its end takes it along. */
     private DefaultHttpRequest head;
 
-    RequestBody(Exchange owner, DefaultHttpRequest head) {
+    OutgoingBody(Exchange owner, DefaultHttpRequest head) {
       this.owner = owner;
       this.head = head;
     }
@@ -397,10 +397,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
       if (idleCheck != null) {
         lastActivity = System.nanoTime();
       }
-      if (head != null) {
-        channel.write(head, channel.voidPromise());
-        head = null;
-      }
+      writeHead();
       channel.writeAndFlush(new DefaultHttpContent(data.getByteBuf()), channel.voidPromise());
       return channel.isWritable();
     }
@@ -410,14 +407,15 @@ final class UpstreamConnection extends ChannelDuplexHandler {
       if (!current()) {
         return;
       }
+      writeHead();
+      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+      requestEnded = true;
+    }
+
+    private void writeHead() {
       if (head != null) {
         channel.write(head, channel.voidPromise());
         head = null;
-      }
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
-      requestEnded = true;
-      if (answerEnded) {
-        completed();
       }
     }
 

@@ -37,17 +37,24 @@ final class UpstreamPool {
     void failed(Throwable cause);
   }
 
-  /** A request for a connection that may still be waiting; {@link #cancel()} gives up its turn. */
+  /**
+   * A waiter's place in line for a connection: served in turn, failed when the connect timeout
+   * passes first, or left by {@link #cancel()}.
+   */
   static final class Ticket {
 
     private Waiter waiter;
+    private final long connectTimeoutMillis;
+    private ScheduledFuture<?> timer;
 
-    private Ticket(Waiter waiter) {
+    private Ticket(Waiter waiter, long connectTimeoutMillis) {
       this.waiter = waiter;
+      this.connectTimeoutMillis = connectTimeoutMillis;
     }
 
     void cancel() {
       waiter = null;
+      timer.cancel(false);
     }
   }
 
@@ -87,14 +94,13 @@ final class UpstreamPool {
       connect(pool, connectTimeoutMillis, waiter);
       return null;
     }
-    Ticket ticket = new Ticket(waiter);
-    Waiting waiting = new Waiting(ticket, connectTimeoutMillis);
-    pool.waiting.add(waiting);
+    Ticket ticket = new Ticket(waiter, connectTimeoutMillis);
+    pool.waiting.add(ticket);
     // waiting for a connection counts against the connect timeout, as it did in Vert.x's pool
-    waiting.timer = loop.schedule(() -> {
-      if (ticket.waiter != null && pool.waiting.remove(waiting)) {
+    ticket.timer = loop.schedule(() -> {
+      if (ticket.waiter != null && pool.waiting.remove(ticket)) {
         Waiter gaveUp = ticket.waiter;
-        ticket.cancel();
+        ticket.waiter = null;
         gaveUp.failed(new ConnectTimeoutException("no connection to " + target + " within "
             + connectTimeoutMillis + " ms: all " + maxPerTarget + " of this event loop are busy"));
       }
@@ -109,9 +115,9 @@ final class UpstreamPool {
       connection.close();
       return;
     }
-    Waiting next = pool.nextWaiting();
+    Ticket next = pool.nextWaiting();
     if (next != null) {
-      next.ticket.waiter.acquired(connection);
+      next.waiter.acquired(connection);
       return;
     }
     connection.keepAliveDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
@@ -132,9 +138,9 @@ final class UpstreamPool {
     if (closed) {
       return;
     }
-    Waiting next = pool.nextWaiting();
+    Ticket next = pool.nextWaiting();
     if (next != null) {
-      connect(pool, next.connectTimeoutMillis, next.ticket.waiter);
+      connect(pool, next.connectTimeoutMillis, next.waiter);
     } else if (pool.unused()) {
       targets.remove(pool.target); // a target no longer in use (a pod gone): nothing of it is kept
     }
@@ -151,8 +157,8 @@ final class UpstreamPool {
         idle.close();
       }
       pool.idle.clear();
-      for (Waiting next; (next = pool.nextWaiting()) != null; ) {
-        next.ticket.waiter.failed(new ConnectException("listener closed"));
+      for (Ticket next; (next = pool.nextWaiting()) != null; ) {
+        next.waiter.failed(new ConnectException("listener closed"));
       }
     }
   }
@@ -182,13 +188,7 @@ final class UpstreamPool {
   private void sweep() {
     long now = System.nanoTime();
     boolean anyIdle = false;
-    Iterator<PerTarget> pools = targets.values().iterator();
-    while (pools.hasNext()) {
-      PerTarget pool = pools.next();
-      if (pool.unused()) {
-        pools.remove(); // a target no longer in use (a pod gone): nothing of it is kept
-        continue;
-      }
+    for (PerTarget pool : targets.values()) {
       Iterator<UpstreamConnection> idle = pool.idle.iterator();
       while (idle.hasNext()) {
         UpstreamConnection connection = idle.next();
@@ -206,23 +206,11 @@ final class UpstreamPool {
     }
   }
 
-  private static final class Waiting {
-
-    final Ticket ticket;
-    final long connectTimeoutMillis;
-    ScheduledFuture<?> timer;
-
-    Waiting(Ticket ticket, long connectTimeoutMillis) {
-      this.ticket = ticket;
-      this.connectTimeoutMillis = connectTimeoutMillis;
-    }
-  }
-
   private static final class PerTarget {
 
     final Target target;
     final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
-    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
     /** Connections open or being opened. */
     int open;
 
@@ -243,13 +231,12 @@ final class UpstreamPool {
       return null;
     }
 
-    Waiting nextWaiting() {
-      Waiting next;
+    /** The first ticket in line still waiting (its timeout stopped), or null. */
+    Ticket nextWaiting() {
+      Ticket next;
       while ((next = waiting.poll()) != null) {
-        if (next.timer != null) {
+        if (next.waiter != null) {
           next.timer.cancel(false);
-        }
-        if (next.ticket.waiter != null) {
           return next;
         }
       }
