@@ -14,8 +14,10 @@ import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -152,15 +154,18 @@ final class UpstreamPool {
     if (sweeper != null) {
       sweeper.cancel(false);
     }
+    List<Waiter> failing = new ArrayList<>();
     for (PerTarget pool : targets.values()) {
       for (UpstreamConnection idle : pool.idle) {
         idle.close();
       }
       pool.idle.clear();
       for (Ticket next; (next = pool.nextWaiting()) != null; ) {
-        next.waiter.failed(new ConnectException("listener closed"));
+        failing.add(next.waiter);
       }
     }
+    // after the loop: a failed waiter may try again, which touches the map of targets
+    failing.forEach(waiter -> waiter.failed(new ConnectException("listener closed")));
   }
 
   private void connect(PerTarget pool, long connectTimeoutMillis, Waiter waiter) {
