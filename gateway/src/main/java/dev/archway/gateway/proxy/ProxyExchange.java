@@ -92,7 +92,7 @@ final class ProxyExchange {
     this.inFlight = inFlight;
     this.retry = upstream.retry();
     this.hasBody = RequestBody.mayHave(request);
-    this.body = hasBody ? new RequestBody(vertx, request, options.limits(), this::clientFault) : null;
+    this.body = hasBody ? new RequestBody(pool.loop(), request, options.limits(), this::clientFault) : null;
   }
 
   void start() {

@@ -1,7 +1,7 @@
 package dev.archway.gateway.proxy;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -26,19 +26,17 @@ final class RequestBody {
   private final HttpServerRequest request;
   private final ClientLimits limits;
   private final ClientFault fault;
-  private final Vertx vertx;
+  private final EventExecutor loop;
   private long received;
-  /** HTTP/2 body silence: when data last came, whether it is held back on purpose, the check. */
-  private long lastData;
-  private boolean heldBack;
-  private long stallTimer = -1;
-  private boolean bodyDone;
+  /** HTTP/2 only: a body silent past the body timeout; null until the body is read. */
+  private SilenceTimer stall;
   private boolean started;
   private boolean endedEmpty;
   private boolean wrote;
 
-  RequestBody(Vertx vertx, HttpServerRequest request, ClientLimits limits, ClientFault fault) {
-    this.vertx = vertx;
+  /** @param loop the request's event loop */
+  RequestBody(EventExecutor loop, HttpServerRequest request, ClientLimits limits, ClientFault fault) {
+    this.loop = loop;
     this.request = request;
     this.limits = limits;
     this.fault = fault;
@@ -91,11 +89,14 @@ final class RequestBody {
       sending.chunked();
     }
     if (http2) {
-      watchForStalls();
+      // an HTTP/2 client that stops sending its body midway gets 408 (or its stream reset once the
+      // answer started), as an HTTP/1.x client does from its connection's decoder
+      stall = new SilenceTimer(loop, () -> fault.clientFault(408, "request body not received in time"));
+      stall.start(limits.bodyTimeout().toNanos());
     }
     request.handler(data -> {
       if (http2) {
-        lastData = System.nanoTime();
+        stall.touch();
         received += data.length();
         if (limits.bodyTooLarge(received)) {
           // nothing of it goes on: the try is dropped, the stream answered 413 or reset
@@ -113,10 +114,13 @@ final class RequestBody {
       }
       if (!sending.write(data)) {
         request.pause();
-        heldBack = true; // the upstream is slower: the client's silence is ours, not its own
+        if (http2) {
+          stall.hold(true); // the upstream is slower: the client's silence is ours, not its own
+        }
         sending.onDrain(() -> {
-          heldBack = false;
-          lastData = System.nanoTime();
+          if (http2) {
+            stall.hold(false);
+          }
           request.resume();
         });
       }
@@ -133,40 +137,10 @@ final class RequestBody {
     request.resume();
   }
 
-  /**
-   * An HTTP/2 client that stops sending its body midway for longer than the body timeout gets 408
-   * (or its stream reset once the answer started), like an HTTP/1.x client does from the decoder.
-   */
-  private void watchForStalls() {
-    long timeout = limits.bodyTimeout().toMillis();
-    if (timeout <= 0) {
-      return;
-    }
-    lastData = System.nanoTime();
-    stallTimer = vertx.setTimer(timeout, id -> checkStall(timeout));
-  }
-
-  private void checkStall(long timeoutMillis) {
-    stallTimer = -1;
-    if (bodyDone) {
-      return;
-    }
-    long quietMillis = (System.nanoTime() - lastData) / 1_000_000;
-    if (!heldBack && quietMillis >= timeoutMillis) {
-      bodyDone();
-      fault.clientFault(408, "request body not received in time");
-      return;
-    }
-    long next = heldBack ? timeoutMillis : Math.max(1, timeoutMillis - quietMillis);
-    stallTimer = vertx.setTimer(next, id -> checkStall(timeoutMillis));
-  }
-
   /** The body ended, failed or was refused: no more stall checks. */
   private void bodyDone() {
-    bodyDone = true;
-    if (stallTimer >= 0) {
-      vertx.cancelTimer(stallTimer);
-      stallTimer = -1;
+    if (stall != null) {
+      stall.stop();
     }
   }
 }

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.io.IOException;
@@ -110,10 +109,9 @@ final class UpstreamConnection extends ChannelDuplexHandler {
   private boolean answerStarted;
   private boolean informational;
   private boolean reusable;
-  private long idleTimeoutNanos;
   private long keepAliveMillis;
-  private long lastActivity;
-  private ScheduledFuture<?> idleCheck;
+  /** The exchange fails when the upstream stays silent this long (reads and body writes count). */
+  private SilenceTimer idle;
   private Runnable drained;
   /** When this connection, idle in its pool, is closed. */
   long keepAliveDeadline;
@@ -139,6 +137,8 @@ final class UpstreamConnection extends ChannelDuplexHandler {
   /** Decoder and encoder in front of this handler. */
   void initialize(Channel channel) {
     this.channel = channel;
+    this.idle = new SilenceTimer(channel.eventLoop(), () -> fail(new TimeoutException("upstream " + target
+        + " sent nothing for " + idle.timeoutMillis() + " ms")));
     channel.pipeline().addLast("decoder", new ResponseDecoder());
     channel.pipeline().addLast("encoder", new RequestEncoder());
     channel.pipeline().addLast("upstream", this);
@@ -163,11 +163,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     informational = false;
     reusable = true;
     drained = null;
-    if (idleTimeoutMillis > 0) {
-      idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
-      lastActivity = System.nanoTime();
-      idleCheck = channel.eventLoop().schedule(this::checkIdle, idleTimeoutMillis, TimeUnit.MILLISECONDS);
-    }
+    idle.start(TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis));
     if (!hasBody) {
       channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER,
           headers, EmptyHttpHeaders.INSTANCE), channel.voidPromise());
@@ -203,9 +199,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (idleCheck != null) {
-      lastActivity = System.nanoTime();
-    }
+    idle.touch();
     if (msg instanceof HttpResponse) {
       HttpResponse head = (HttpResponse) msg;
       if (exchange == null || answerStarted) {
@@ -330,10 +324,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     exchange = null;
     Runnable held = drained;
     drained = null;
-    if (idleCheck != null) {
-      idleCheck.cancel(false);
-      idleCheck = null;
-    }
+    idle.stop();
     if (held != null) {
       held.run(); // a client body held back for this exchange reads on; the rest of it is dropped
     }
@@ -346,20 +337,6 @@ final class UpstreamConnection extends ChannelDuplexHandler {
     channel.close();
     if (broken != null) {
       broken.failed(cause, started);
-    }
-  }
-
-  private void checkIdle() {
-    idleCheck = null;
-    if (exchange == null) {
-      return;
-    }
-    long quiet = System.nanoTime() - lastActivity;
-    if (quiet >= idleTimeoutNanos) {
-      fail(new TimeoutException("upstream " + target + " sent nothing for "
-          + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms"));
-    } else {
-      idleCheck = channel.eventLoop().schedule(this::checkIdle, idleTimeoutNanos - quiet, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -394,9 +371,7 @@ final class UpstreamConnection extends ChannelDuplexHandler {
       if (!current()) {
         return true; // the exchange is over: the rest of the client's body is dropped
       }
-      if (idleCheck != null) {
-        lastActivity = System.nanoTime();
-      }
+      idle.touch();
       writeHead();
       channel.writeAndFlush(new DefaultHttpContent(data.getByteBuf()), channel.voidPromise());
       return channel.isWritable();

@@ -79,6 +79,11 @@ final class UpstreamPool {
     vertx.transport().configure(options, false, bootstrap); // TCP_NODELAY, TCP_QUICKACK, buffer sizes
   }
 
+  /** The event loop that owns this pool, and every exchange using it. */
+  EventLoop loop() {
+    return loop;
+  }
+
   /**
    * Hands {@code waiter} a connection to {@code target}: an idle one (unless {@code fresh}), a
    * new one, or the next one released when the target has {@code maxPerTarget} open.
